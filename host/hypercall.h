@@ -1,0 +1,26 @@
+/*
+ * Hypercall dispatch.  The x86 entry path (syscall from guest kernel mode, or the hypercall
+ * page) hands the call number and six raw argument words to hypercall_dispatch(); each
+ * do_* handler decodes its guest arguments (through copy_from_guest) and hands off to the
+ * module that owns the operation.  Every handler returns 0/positive or a negative Xen errno.
+ */
+#ifndef PVX_HYPERCALL_H
+#define PVX_HYPERCALL_H
+
+#include <stdint.h>
+#include "domain.h"
+
+/* Dispatch hypercall `nr` for the current vCPU.  `in_multicall` is true for a multicall
+ * entry, where multicall and iret are refused. */
+long hypercall_dispatch(unsigned long nr, const uint64_t args[6], bool in_multicall);
+
+/* Handlers, one per owning module. */
+long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid);  /* hypercall.c */
+long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid);    /* hypercall.c */
+long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);           /* hypercall.c */
+long do_multicall(uint64_t list, unsigned nr);                                   /* hypercall.c */
+long do_console_io(int cmd, unsigned count, uint64_t buffer);                    /* console.c */
+long do_sched_op(int cmd, uint64_t arg);                                         /* sched.c */
+long do_xen_version(int cmd, uint64_t arg);                                      /* version.c */
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The few machine services the portable mm core needs.  host/arch/x86/ implements them for
+ * the hypervisor; tests/unit/fake_arch.c implements them over simulated machine memory so the
+ * same mm files run as an ordinary userspace program.  No inline assembly lives in host/mm/.
+ */
+#ifndef PVX_MM_ARCH_H
+#define PVX_MM_ARCH_H
+
+#include "mm/types.h"
+
+/* A host pointer to the 4 KiB contents of machine frame `mfn` (which must exist). */
+void *arch_map_frame(mfn_t mfn);
+void arch_unmap_frame(const void *p);
+
+/* TLB maintenance on the current CPU (one CPU for now: LOCAL == ALL). */
+void arch_flush_tlb_local(void);
+void arch_invlpg(uint64_t va);
+
+/* Make `l4` the live pagetable base of the running vCPU (write cr3). */
+void arch_load_cr3(mfn_t l4);
+
+/* The host's entry for L4 slot `slot` (256..271): written into every guest L4 validated. */
+uint64_t arch_host_l4e(unsigned slot);
+
+/* The host-writable view of the machine-to-phys table: one uint64_t per machine frame. */
+uint64_t *arch_m2p(void);
+
+/* Log one line (printf format) to the host console. */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

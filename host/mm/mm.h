@@ -1,0 +1,81 @@
+/*
+ * The portable direct-paging core: frame table, page types and reference counts, pagetable
+ * validation, pin/unpin, and the memory hypercalls after decoding.  Everything here trusts
+ * nothing the guest supplies: every ptr/val/mfn/va argument is checked, and a refused
+ * operation returns a Xen errno (negative) and changes nothing.
+ *
+ * Callers: host/hypercall.c (decoded hypercalls), host/domain.c (the domain builder pins the
+ * bootstrap pagetables through mm_mmuext_op_one, exactly as a guest would).
+ */
+#ifndef PVX_MM_H
+#define PVX_MM_H
+
+#include <public/xen.h>
+#include "mm/types.h"
+
+#define PVX_MAX_VCPUS 1
+
+/* Per-vCPU paging state owned by mm. */
+struct mm_vcpu {
+    mfn_t guest_table;        /* kernel L4 (NEW_BASEPTR), holds an L4 type ref; or invalid */
+    mfn_t guest_table_user;   /* user L4 (NEW_USER_BASEPTR), holds an L4 type ref; or invalid */
+    uint64_t ldt_base;        /* SET_LDT */
+    uint64_t ldt_ents;
+};
+
+/* Per-domain paging state owned by mm. */
+struct mm_domain {
+    domid_t domid;
+    uint64_t tot_pages;       /* frames this domain owns */
+    uint64_t max_pages;       /* allocation limit */
+    struct mm_vcpu *vcpu[PVX_MAX_VCPUS];
+    unsigned nr_vcpus;
+};
+
+struct page_info;             /* one per machine frame; layout private to host/mm/ */
+
+/* --- boot --------------------------------------------------------------------------------- */
+
+/* Size in bytes of the frame table for `nr_frames` machine frames. */
+size_t mm_frame_table_bytes(uint64_t nr_frames);
+/* Take `table` (mm_frame_table_bytes() zeroed bytes) as the frame table; every frame starts
+ * as not-RAM until mm_add_ram() hands it to the allocator. */
+void mm_init(void *table, uint64_t nr_frames);
+/* Frames [first, first+count) are free RAM the allocator may hand out. */
+void mm_add_ram(mfn_t first, uint64_t count);
+uint64_t mm_nr_frames(void);
+uint64_t mm_free_frames(void);
+
+/* --- allocation ------------------------------------------------------------------------------ */
+
+/* A zeroed frame owned by the host (never mappable by a guest).  false when out of memory. */
+bool mm_alloc_host_frame(mfn_t *out);
+/* A zeroed frame owned by `d`, type none.  -XEN_ENOMEM when out of memory or over max_pages. */
+int mm_alloc_domain_frame(struct mm_domain *d, mfn_t *out);
+/* A zeroed frame owned by `d` that permanently holds the writable type (shared_info): the guest
+ * may map it read-write but can never make it a pagetable. */
+int mm_alloc_shared_frame(struct mm_domain *d, mfn_t *out);
+
+/* --- the memory hypercalls, decoded ---------------------------------------------------------- */
+
+/* One MMU_NORMAL_PT_UPDATE or MMU_MACHPHYS_UPDATE request (the ptr/val pair of the ABI). */
+int mm_mmu_update_one(struct mm_domain *d, struct mm_vcpu *v, uint64_t ptr, uint64_t val);
+/* One mmuext_op; a vcpumask handle (TLB_FLUSH_MULTI, INVLPG_MULTI) is read with
+ * copy_from_guest. */
+int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext_op *op);
+/* update_va_mapping: replace the L1 entry mapping `va` in v's current kernel pagetable. */
+int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, uint64_t val,
+                         uint64_t flags);
+
+/* --- teardown and audit ---------------------------------------------------------------------- */
+
+/* Drop every base pointer, pin and type; release every frame `d` owns.  Afterwards no frame
+ * is owned by d and every count it held is zero. */
+void mm_domain_teardown(struct mm_domain *d);
+
+/* Check DESIGN.md invariants 1-5 and 7 over the whole frame table and every pagetable
+ * reachable from the domains' pins and base pointers.  0 if all hold; otherwise -1 with the
+ * first violation described in `why`. */
+int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t why_len);
+
+#endif

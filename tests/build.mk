@@ -1,0 +1,4 @@
+# Test programs.  Each part of the test tree keeps its rules in its own fragment.
+-include tests/abi/build.mk
+-include tests/unit/build.mk
+-include tests/fuzz/build.mk
