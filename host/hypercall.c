@@ -1,0 +1,153 @@
+/*
+ * Hypercall dispatch and the decoding of the memory hypercalls.
+ *
+ * Trust: every argument is a raw guest value.  Handlers here only decode: guest arrays are
+ * read one element at a time with copy_from_guest (a bad handle gives -XEN_EFAULT), and the
+ * decoded request is handed to the module that owns it (host/mm/ for paging).  Nothing here
+ * keeps state between calls.
+ *
+ * Partial progress: mmu_update and mmuext_op stop at the first failing request and report
+ * how many succeeded through `done`; multicall runs every entry and writes each result back,
+ * as Xen does, except that an iret entry (or a nested multicall) is refused and ends the batch.
+ */
+#include <public/xen.h>
+#include <public/errno.h>
+#include "hypercall.h"
+#include "guest_access.h"
+#include "mm/arch.h"
+
+#ifndef PVX_DEBUG_AUDIT
+#define PVX_DEBUG_AUDIT 0
+#endif
+
+/* Debug builds check the paging invariants after every hypercall (DESIGN.md, Invariants). */
+static void audit_after(unsigned long nr)
+{
+    char why[160];
+    struct mm_domain *d = &current->domain->mm;
+
+    if (!PVX_DEBUG_AUDIT)
+        return;
+    if (mm_audit(&d, 1, why, sizeof(why)) != 0) {
+        printk("pvx: audit failed after hypercall %lu: %s\n", nr, why);
+        domain_crash(current->domain, "paging invariant violated");
+    }
+}
+
+/* A foreign domain is not supported yet: only DOMID_SELF or our own id. */
+static int check_self(domid_t domid)
+{
+    if (domid == DOMID_SELF || domid == current->domain->mm.domid)
+        return 0;
+    return -XEN_ESRCH;
+}
+
+long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
+{
+    struct domain *d = current->domain;
+    unsigned i;
+    int rc = check_self(domid);
+
+    for (i = 0; rc == 0 && i < count; i++) {
+        struct mmu_update req;
+
+        rc = copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req));
+        if (rc == 0)
+            rc = mm_mmu_update_one(&d->mm, &current->mm, req.ptr, req.val);
+        if (rc != 0)
+            break;
+    }
+    if (done != 0 && copy_to_guest(done, &i, sizeof(i)) != 0 && rc == 0)
+        rc = -XEN_EFAULT;
+    return rc;
+}
+
+long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
+{
+    struct domain *d = current->domain;
+    unsigned i;
+    int rc = check_self(domid);
+
+    for (i = 0; rc == 0 && i < count; i++) {
+        struct mmuext_op op;
+
+        rc = copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op));
+        if (rc == 0)
+            rc = mm_mmuext_op_one(&d->mm, &current->mm, &op);
+        if (rc != 0)
+            break;
+    }
+    if (done != 0 && copy_to_guest(done, &i, sizeof(i)) != 0 && rc == 0)
+        rc = -XEN_EFAULT;
+    return rc;
+}
+
+long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
+{
+    return mm_update_va_mapping(&current->domain->mm, &current->mm, va, val, flags);
+}
+
+/*
+ * Run each entry as if the guest had made the call itself and write its result back.  A
+ * failing entry does not stop the batch (the guest reads every result).  A nested multicall
+ * or an iret ends the batch with -XEN_EINVAL: iret would leave guest kernel mode in the middle
+ * of a batch whose remaining entries assume it (the XSA-213 pattern).
+ */
+long do_multicall(uint64_t list, unsigned nr)
+{
+    unsigned i;
+
+    for (i = 0; i < nr; i++) {
+        struct multicall_entry call;
+        uint64_t at = list + (uint64_t)i * sizeof(call);
+
+        if (copy_from_guest(&call, at, sizeof(call)) != 0)
+            return -XEN_EFAULT;
+        call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
+        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
+                          sizeof(call.result)) != 0)
+            return -XEN_EFAULT;
+        if (call.op == __HYPERVISOR_iret || call.op == __HYPERVISOR_multicall)
+            return (long)call.result;
+    }
+    return 0;
+}
+
+long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall)
+{
+    long rc;
+
+    switch (nr) {
+    case __HYPERVISOR_mmu_update:
+        rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+        break;
+    case __HYPERVISOR_mmuext_op:
+        rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+        break;
+    case __HYPERVISOR_update_va_mapping:
+        rc = do_update_va_mapping(a[0], a[1], a[2]);
+        break;
+    case __HYPERVISOR_multicall:
+        rc = in_multicall ? -XEN_EINVAL : do_multicall(a[0], (unsigned)a[1]);
+        break;
+    case __HYPERVISOR_iret:
+        /* Not implemented outside a multicall until the execution model (stage 3). */
+        rc = in_multicall ? -XEN_EINVAL : -XEN_ENOSYS;
+        break;
+    case __HYPERVISOR_console_io:
+        rc = do_console_io((int)a[0], (unsigned)a[1], a[2]);
+        break;
+    case __HYPERVISOR_sched_op:
+        rc = do_sched_op((int)a[0], a[1]);
+        break;
+    case __HYPERVISOR_xen_version:
+        rc = do_xen_version((int)a[0], a[1]);
+        break;
+    default:
+        printk("pvx: d%u: hypercall %lu not implemented\n", current->domain->mm.domid, nr);
+        rc = -XEN_ENOSYS;
+        break;
+    }
+    audit_after(nr);
+    return rc;
+}
