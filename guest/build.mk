@@ -1,0 +1,21 @@
+# The pvx test guest: one ELF (build/guest.elf) that boots natively (QEMU PVH entry), under
+# the pvx host and under Xen (PV entry).  Linked at VIRT_BASE + paddr by its own script.
+# In-guest tests (tests/guest/) are linked in and run by `test=<name>|all`.
+
+GUEST_SRCS := $(wildcard guest/arch/x86/*.S guest/arch/x86/*.c guest/kernel/*.c guest/lib/*.c)
+PVOPS_SRCS := $(wildcard pvops/*.c)
+GTEST_SRCS := $(wildcard tests/guest/*.c)
+
+GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS))) \
+              $(patsubst %,$(BUILD)/%.o,$(basename $(PVOPS_SRCS))) \
+              $(patsubst %,$(BUILD)/%.o,$(basename $(GTEST_SRCS)))
+
+# The in-guest tests are guest code: same flags, own output directory.
+$(BUILD)/tests/guest/%.o: tests/guest/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -Itests/guest -MMD -MP -c $< -o $@
+
+$(BUILD)/guest.elf: $(GUEST_OBJS) guest/arch/x86/guest.ld
+	$(LD) $(GUEST_LDFLAGS) -T guest/arch/x86/guest.ld -o $@ $(GUEST_OBJS)
+
+ALL += $(BUILD)/guest.elf

@@ -1,0 +1,88 @@
+/*
+ * The runner: finds tests by name in the .xtf_tests section (linker-script bounded), runs
+ * each, prints its verdict line, and a summary.  Tests trust nothing but their own checks.
+ */
+#include "xtf.h"
+#include "kernel/console.h"
+#include "kernel/tests.h"
+
+extern const struct xtf_test *const _xtf_tests_start[], *const _xtf_tests_end[];
+
+static const char *const outcome_names[] = { "SUCCESS", "SKIP", "ERROR", "FAILURE" };
+
+void xtf_set(struct xtf_result *res, enum xtf_outcome o, const char *fmt, ...)
+{
+    if (res->outcome != XTF_SUCCESS || o == XTF_SUCCESS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->why, sizeof(res->why), fmt, ap);
+    va_end(ap);
+    res->outcome = o;
+}
+
+bool xtf_expect_rc(struct xtf_result *res, const char *what, long rc, long expected)
+{
+    if (rc == expected)
+        return true;
+    xtf_failure(res, "%s: expected %ld got %ld", what, expected, rc);
+    return false;
+}
+
+bool xtf_expect(struct xtf_result *res, bool ok, const char *what)
+{
+    if (!ok)
+        xtf_failure(res, "%s", what);
+    return ok;
+}
+
+static enum xtf_outcome run_one(const struct xtf_test *t)
+{
+    struct xtf_result res = { XTF_SUCCESS, "" };
+    t->run(&res);
+    if (res.outcome == XTF_SUCCESS)
+        printk("xtf: %s: SUCCESS\n", t->name);
+    else
+        printk("xtf: %s: %s: %s\n", t->name, outcome_names[res.outcome], res.why);
+    return res.outcome;
+}
+
+static const struct xtf_test *find(const char *name, size_t len)
+{
+    for (const struct xtf_test *const *t = _xtf_tests_start; t < _xtf_tests_end; t++)
+        if (strlen((*t)->name) == len && !strncmp((*t)->name, name, len))
+            return *t;
+    return NULL;
+}
+
+int xtf_run_list(const char *names)
+{
+    unsigned count[4] = { 0 }, missing = 0;
+    bool all = !strcmp(names, "all");
+
+    printk("xtf: running %s\n", names);
+    if (all) {
+        for (const struct xtf_test *const *t = _xtf_tests_start; t < _xtf_tests_end; t++)
+            count[run_one(*t)]++;
+    }
+    for (const char *p = names; !all && *p; ) {
+        size_t len = 0;
+        while (p[len] && p[len] != ',')
+            len++;
+        const struct xtf_test *t = find(p, len);
+        if (t)
+            count[run_one(t)]++;
+        else {
+            char bad[48];
+            size_t n = len < sizeof(bad) - 1 ? len : sizeof(bad) - 1;
+            memcpy(bad, p, n);
+            bad[n] = '\0';
+            printk("xtf: %s: ERROR: no such test\n", bad);
+            missing++;
+        }
+        p += len + (p[len] == ',');
+    }
+    printk("xtf: summary: %u success, %u skip, %u error, %u failure\n",
+           count[XTF_SUCCESS], count[XTF_SKIP], count[XTF_ERROR] + missing, count[XTF_FAILURE]);
+    return (int)(count[XTF_ERROR] + count[XTF_FAILURE] + missing);
+}
