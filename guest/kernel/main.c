@@ -87,7 +87,7 @@ static void crash_on_request(void)
     printk("pvx-guest: crashing on request: %s\n", what);
     console_flush();
     if (!strcmp(what, "pagefault"))
-        load_from(0x8);
+        load_from(0x100000000000ULL);  /* unmapped natively and under PV */
     else if (!strcmp(what, "ud2"))
         __asm__ volatile("ud2");
     else if (!strcmp(what, "gp"))

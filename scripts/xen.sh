@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Boot the pvx test guest as dom0 under Debian's Xen 4.17 in QEMU (TCG), the way the
+# reference behaviour for pvx is measured.
+#
+#   scripts/xen.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [guest args...]
+#
+# The guest leaves by writing QEMU's exit port after PHYSDEVOP_set_iopl (Xen emulates the
+# write for dom0).  If that fails, Xen only halts ("Hardware Dom0 halted", thanks to
+# `noreboot`) or reports a crash/panic and QEMU would run until the timeout: we watch the
+# log for those lines and stop our own QEMU then.  Exit status as scripts/qemu.sh (0 = clean
+# poweroff through the exit port); 3 when Xen halted or crashed and we had to stop QEMU.
+set -u
+cd "$(dirname "$0")/.."
+timeout_s=120 log= accel=${ACCEL:-tcg}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -t) timeout_s=$2; shift 2 ;;
+    -l) log=$2; shift 2 ;;
+    -a) accel=$2; shift 2 ;;
+    --) shift; break ;;
+    -*) echo "xen.sh: unknown option '$1'" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+guest_args="$*"
+
+xen_gz=/boot/xen-4.17-amd64.gz
+xen_elf=build/xen-4.17.elf
+if [ ! -s "$xen_elf" ]; then
+  [ -r "$xen_gz" ] || { echo "xen.sh: $xen_gz missing (install xen-hypervisor-4.17-amd64: make deps)" >&2; exit 2; }
+  mkdir -p build && gunzip -c "$xen_gz" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf"
+fi
+[ -s build/guest.elf ] || { echo "xen.sh: build/guest.elf missing (run make)" >&2; exit 2; }
+
+xen_cmdline="console=com1 com1=115200 dom0_mem=32M,max:32M dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all"
+mkdir -p build/xen
+[ -n "$log" ] || log=build/xen/last.log
+: > "$log"
+
+start=$(date +%s.%N)
+# Own process group, so the watcher can stop exactly this QEMU and nothing else.
+setsid scripts/qemu.sh -t "$timeout_s" -a "$accel" -- \
+  -kernel "$xen_elf" -append "$xen_cmdline" -initrd "build/guest.elf $guest_args" \
+  > "$log" 2> "$log.status" &
+qpid=$!
+
+stopped_by=
+while kill -0 "$qpid" 2>/dev/null; do
+  if grep -qE 'Hardware Dom0 (halted|crashed|shutdown)|Panic on CPU|Domain 0 crashed' "$log"; then
+    sleep 1                             # let the last lines reach the log
+    stopped_by=$(grep -m1 -oE 'Hardware Dom0 [a-z]+|Panic on CPU|Domain 0 crashed' "$log")
+    kill -- -"$qpid" 2>/dev/null
+    break
+  fi
+  sleep 0.2
+done
+wait "$qpid"
+status=$?
+end=$(date +%s.%N)
+cat "$log"
+printf 'xen.sh: QEMU ran %.2f s\n' "$(echo "$end - $start" | bc)"
+if [ -n "$stopped_by" ]; then
+  echo "xen.sh: Xen reported '$stopped_by' without the exit port being written; QEMU stopped" >&2
+  exit 3
+fi
+cat "$log.status" >&2
+exit $status
