@@ -8,7 +8,7 @@
  *
  * Partial progress: mmu_update and mmuext_op stop at the first failing request and report
  * how many succeeded through `done`; multicall runs every entry and writes each result back,
- * as Xen does, except that an iret entry (or a nested multicall) is refused and ends the batch.
+ * as Xen does (see do_multicall for nested multicalls and iret).
  */
 #include <public/xen.h>
 #include <public/errno.h>
@@ -16,11 +16,15 @@
 #include "guest_access.h"
 #include "mm/arch.h"
 
+#if defined(PVX_DEBUG) && !defined(PVX_DEBUG_AUDIT)
+#define PVX_DEBUG_AUDIT 1
+#endif
 #ifndef PVX_DEBUG_AUDIT
 #define PVX_DEBUG_AUDIT 0
 #endif
 
-/* Debug builds check the paging invariants after every hypercall (DESIGN.md, Invariants). */
+/* Debug builds (-DPVX_DEBUG) check the paging invariants after every hypercall and every
+ * multicall entry (DESIGN.md, Invariants); a violation is a host bug, reported loudly. */
 static void audit_after(unsigned long nr)
 {
     char why[160];
@@ -34,20 +38,50 @@ static void audit_after(unsigned long nr)
     }
 }
 
-/* A foreign domain is not supported yet: only DOMID_SELF or our own id. */
-static int check_self(domid_t domid)
+/*
+ * Xen's guest_handle_okay: only the start of a guest array is checked up front (below the
+ * host's range, or above it); a fault further on is found by the copy of that element.
+ */
+static bool guest_handle_okay(uint64_t gva)
 {
-    if (domid == DOMID_SELF || domid == current->domain->mm.domid)
-        return 0;
-    return -XEN_ESRCH;
+    return gva < (1ULL << 47) || gva >= 0xffff880000000000ULL;
 }
 
+/*
+ * Xen's get_pg_owner: only DOMID_SELF names the caller.  Naming itself by its own id is
+ * refused like an unknown domain, and pvx runs no second domain a request could name.
+ */
+static int check_pg_owner(domid_t domid)
+{
+    return domid == DOMID_SELF ? 0 : -XEN_ESRCH;
+}
+
+/* The upper half of mmu_update's foreigndom names the pagetables' owner, plus one. */
+static int check_pt_owner(uint32_t foreigndom)
+{
+    uint32_t pt_dom = foreigndom >> 16;
+
+    return pt_dom == 0 || pt_dom - 1 == current->domain->mm.domid ? 0 : -XEN_ESRCH;
+}
+
+/* Xen adds the count done to *done whether or not the batch failed, and ignores a fault
+ * writing it. */
+static void report_done(uint64_t done, unsigned i)
+{
+    if (done != 0)
+        (void)copy_to_guest(done, &i, sizeof(i));
+}
+
+/* Each request in order; the first failure ends the batch, the ones before it stay done. */
 long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
 {
     struct domain *d = current->domain;
     unsigned i;
-    int rc = check_self(domid);
+    int rc;
 
+    if (!guest_handle_okay(reqs))
+        return -XEN_EFAULT;
+    rc = check_pg_owner(domid);
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmu_update req;
 
@@ -57,8 +91,7 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
         if (rc != 0)
             break;
     }
-    if (done != 0 && copy_to_guest(done, &i, sizeof(i)) != 0 && rc == 0)
-        rc = -XEN_EFAULT;
+    report_done(done, i);
     return rc;
 }
 
@@ -66,8 +99,13 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
 {
     struct domain *d = current->domain;
     unsigned i;
-    int rc = check_self(domid);
+    int rc;
 
+    if (!guest_handle_okay(ops))
+        return -XEN_EFAULT;
+    rc = check_pg_owner(domid);
+    if (rc != 0)
+        return rc;
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmuext_op op;
 
@@ -77,8 +115,7 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
         if (rc != 0)
             break;
     }
-    if (done != 0 && copy_to_guest(done, &i, sizeof(i)) != 0 && rc == 0)
-        rc = -XEN_EFAULT;
+    report_done(done, i);
     return rc;
 }
 
@@ -88,15 +125,20 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
 }
 
 /*
- * Run each entry as if the guest had made the call itself and write its result back.  A
- * failing entry does not stop the batch (the guest reads every result).  A nested multicall
- * or an iret ends the batch with -XEN_EINVAL: iret would leave guest kernel mode in the middle
- * of a batch whose remaining entries assume it (the XSA-213 pattern).
+ * Run each entry as if the guest had made the call itself and write its result back; a
+ * failing entry does not stop the batch (the guest reads every result), as in Xen.  A nested
+ * multicall is refused with -EINVAL as that entry's result and the batch goes on (Xen's
+ * "multicall reentry is disallowed").  An iret entry ends the batch: Xen runs it and stops,
+ * because the entries after it would run in whatever mode the iret left the guest in (the
+ * XSA-213 pattern); pvx refuses it outright (-EINVAL, written back and returned), so no
+ * entry ever runs after an iret.
  */
 long do_multicall(uint64_t list, unsigned nr)
 {
     unsigned i;
 
+    if (!guest_handle_okay(list))
+        return -XEN_EFAULT;
     for (i = 0; i < nr; i++) {
         struct multicall_entry call;
         uint64_t at = list + (uint64_t)i * sizeof(call);
@@ -104,11 +146,14 @@ long do_multicall(uint64_t list, unsigned nr)
         if (copy_from_guest(&call, at, sizeof(call)) != 0)
             return -XEN_EFAULT;
         call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
+        if (call.op == __HYPERVISOR_iret) {
+            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
+                                sizeof(call.result));
+            return (long)call.result;
+        }
         if (copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
                           sizeof(call.result)) != 0)
             return -XEN_EFAULT;
-        if (call.op == __HYPERVISOR_iret || call.op == __HYPERVISOR_multicall)
-            return (long)call.result;
     }
     return 0;
 }
@@ -119,7 +164,9 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
 
     switch (nr) {
     case __HYPERVISOR_mmu_update:
-        rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+        rc = check_pt_owner((uint32_t)a[3]);
+        if (rc == 0)
+            rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
         break;
     case __HYPERVISOR_mmuext_op:
         rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);

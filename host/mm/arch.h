@@ -12,11 +12,18 @@
 void *arch_map_frame(mfn_t mfn);
 void arch_unmap_frame(const void *p);
 
-/* TLB maintenance on the current CPU (one CPU for now: LOCAL == ALL). */
+/* TLB maintenance on the current CPU (one CPU for now: LOCAL == ALL).  mm relies on
+ * arch_flush_tlb_local dropping every guest translation, global ones included: guest user
+ * mappings carry _PAGE_GLOBAL as under Xen, and a frame changes type only after such a flush.
+ * Either keep CR4.PGE clear or flush with a CR4.PGE toggle.  arch_invlpg is only ever given
+ * a canonical address. */
 void arch_flush_tlb_local(void);
 void arch_invlpg(uint64_t va);
 
-/* Make `l4` the live pagetable base of the running vCPU (write cr3). */
+/* Make `l4` the live pagetable base of the running vCPU (write cr3).  Called by
+ * NEW_BASEPTR, also when the domain builder issues it: the L4 carries the host slots, so the
+ * host keeps running on it.  Like Xen's write_ptbase, it must not leave stale global guest
+ * entries behind (see arch_flush_tlb_local). */
 void arch_load_cr3(mfn_t l4);
 
 /* The host's entry for L4 slot `slot` (256..271): written into every guest L4 validated. */

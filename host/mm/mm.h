@@ -78,4 +78,32 @@ void mm_domain_teardown(struct mm_domain *d);
  * first violation described in `why`. */
 int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t why_len);
 
+/* --- additions for the builder, the host and the tests ---------------------------------------- */
+
+/* Page types (DESIGN.md "Page types").  A frame changes type only when its type count is 0. */
+enum mm_page_type {
+    MM_TYPE_NONE, MM_TYPE_WRITABLE, MM_TYPE_L1, MM_TYPE_L2, MM_TYPE_L3, MM_TYPE_L4,
+    MM_TYPE_SEG_DESC,
+};
+
+/* Zero `d`, set its id and allocation limit; no vCPU yet. */
+void mm_domain_init(struct mm_domain *d, domid_t domid, uint64_t max_pages);
+/* Zero `v` (no base pointers, no LDT) and attach it to `d` as its next vCPU. */
+void mm_vcpu_init(struct mm_domain *d, struct mm_vcpu *v);
+/* Record pfn for a frame `d` owns in the M2P (the builder, as MMU_MACHPHYS_UPDATE would).
+ * -XEN_EINVAL if d does not own mfn. */
+int mm_set_m2p(struct mm_domain *d, mfn_t mfn, uint64_t pfn);
+/* The domain owning mfn, or NULL (free, host-owned, not RAM, or beyond the frame table). */
+struct mm_domain *mm_frame_owner(mfn_t mfn);
+/* Take one general and one `type` reference on a frame `d` owns (e.g. seg_desc for a GDT
+ * frame; the caller checks the descriptors while it holds the type, and drops it on a bad
+ * one).  0, or -XEN_EINVAL (not owned / type in use) or a validation errno. */
+int mm_get_page_and_type(struct mm_domain *d, mfn_t mfn, enum mm_page_type type);
+void mm_put_page_and_type(mfn_t mfn);
+/* Read-only views for tests, the audit and debugging. */
+enum mm_page_type mm_frame_type(mfn_t mfn);
+uint32_t mm_frame_count(mfn_t mfn);
+uint32_t mm_frame_type_count(mfn_t mfn);
+bool mm_frame_pinned(mfn_t mfn);
+
 #endif

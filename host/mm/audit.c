@@ -1,0 +1,196 @@
+/*
+ * The audit: recompute from scratch what the frame table should say and compare.  It checks
+ * DESIGN.md invariants 1-4 and 7 over every frame and every validated pagetable (which
+ * includes every table reachable from a pin or a base pointer); invariant 5 (no unchecked
+ * guest value) is a property of the code, checked by the sanitizers and the fuzzer that call
+ * this after every operation.  Read-only: it only writes the audit scratch fields.
+ */
+#include "mm/page.h"
+
+struct audit {
+    char *why;
+    size_t len;
+};
+
+static void put_str(char **p, char *end, const char *s)
+{
+    while (*s != '\0' && *p < end)
+        *(*p)++ = *s++;
+}
+
+static void put_hex(char **p, char *end, uint64_t v)
+{
+    char digits[17];
+    int n = 0;
+
+    do {
+        digits[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v != 0);
+    put_str(p, end, "0x");
+    while (n > 0 && *p < end)
+        *(*p)++ = digits[--n];
+}
+
+/* Describe the first violation: "<what> (mfn 0x.., slot 0x..)".  Always returns -1. */
+static int fail(struct audit *a, const char *what, uint64_t mfn, int64_t slot)
+{
+    char *p = a->why, *end;
+
+    if (a->len == 0)
+        return -1;
+    end = a->why + a->len - 1;
+    put_str(&p, end, what);
+    put_str(&p, end, " (mfn ");
+    put_hex(&p, end, mfn);
+    if (slot >= 0) {
+        put_str(&p, end, ", slot ");
+        put_hex(&p, end, (uint64_t)slot);
+    }
+    put_str(&p, end, ")");
+    *p = '\0';
+    return -1;
+}
+
+static bool known_domain(struct mm_domain *const *doms, unsigned n, const struct mm_domain *d)
+{
+    unsigned i;
+
+    for (i = 0; i < n; i++)
+        if (doms[i] == d)
+            return true;
+    return false;
+}
+
+/* Count one use of `mfn` (general, and a type reference if `typed`). */
+static void expect(uint64_t mfn, bool typed)
+{
+    struct page_info *pg = mm_page(_mfn(mfn));
+
+    if (pg == NULL)
+        return;
+    pg->audit_count++;
+    if (typed)
+        pg->audit_type_count++;
+}
+
+/* Every entry of one validated table: the rules, and the references it holds. */
+static int audit_table(struct audit *a, struct page_info *pg)
+{
+    unsigned level = pg->type - MM_TYPE_L1 + 1, i;
+    mfn_t mfn = mm_page_mfn(pg);
+    const uint64_t *pt = arch_map_frame(mfn);
+    const char *bad = NULL;
+
+    for (i = 0; i < 512 && bad == NULL; i++) {
+        bad = mm_check_entry(pg->owner, level, mfn, i, pt[i]);
+        if (bad == NULL && pte_present(pt[i]) && (level != 4 || mm_is_guest_l4_slot(i)))
+            expect(pte_mfn(pt[i]), level > 1 || (pt[i] & _PAGE_RW));
+    }
+    arch_unmap_frame(pt);
+    return bad ? fail(a, bad, mfn_x(mfn), i - 1) : 0;
+}
+
+static int audit_base(struct audit *a, const struct mm_domain *d, mfn_t l4, bool user)
+{
+    struct page_info *pg = mm_page(l4);
+    const uint64_t *pt;
+    unsigned i;
+    bool kernel = false;
+
+    if (!mfn_valid_raw(l4))
+        return 0;
+    if (pg == NULL || pg->owner != d || pg->type != MM_TYPE_L4 || !(pg->flags & PGF_VALIDATED))
+        return fail(a, "base pointer is not a validated L4 of its domain", mfn_x(l4), -1);
+    expect(mfn_x(l4), true);
+    if (!user)
+        return 0;
+    pt = arch_map_frame(l4);
+    for (i = USER_L4_KERNEL_FIRST; i <= USER_L4_KERNEL_LAST && !kernel; i++)
+        kernel = pte_present(pt[i]);
+    arch_unmap_frame(pt);
+    return kernel ? fail(a, "user L4 maps guest kernel space", mfn_x(l4), i - 1) : 0;
+}
+
+/* Per-frame state that needs no walk: ownership, flags, pins, the shared frame. */
+static int audit_frame(struct audit *a, struct mm_domain *const *doms, unsigned n,
+                       struct page_info *pg)
+{
+    uint64_t mfn = mfn_x(mm_page_mfn(pg));
+
+    if (!(pg->flags & PGF_ALLOCATED)) {
+        if (pg->owner != NULL)
+            return fail(a, "unallocated frame has an owner", mfn, -1);
+        if (!(pg->flags & PGF_HOST) && (pg->count != 0 || pg->type_count != 0))
+            return fail(a, "free frame holds references", mfn, -1);
+        return 0;
+    }
+    if (!known_domain(doms, n, pg->owner))
+        return fail(a, "frame owned by an unknown domain", mfn, -1);
+    if (pg->flags & PGF_HOST)
+        return fail(a, "frame is both host-owned and a domain's", mfn, -1);
+    if (pg->type_count > 0 && pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 &&
+        !(pg->flags & PGF_VALIDATED))
+        return fail(a, "in-use pagetable is not validated", mfn, -1);
+    if ((pg->flags & PGF_PINNED) && (pg->type < MM_TYPE_L1 || pg->type > MM_TYPE_L4))
+        return fail(a, "pinned frame is not a pagetable", mfn, -1);
+    if ((pg->flags & PGF_SHARED) && pg->type != MM_TYPE_WRITABLE)
+        return fail(a, "shared frame lost its writable type", mfn, -1);
+    expect(mfn, false);                                /* the allocation */
+    if (pg->flags & PGF_PINNED)
+        expect(mfn, true);
+    if (pg->flags & PGF_SHARED)
+        expect(mfn, true);
+    return 0;
+}
+
+int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t why_len)
+{
+    struct audit a = { why, why_len };
+    uint64_t i, owned[8] = { 0 };
+    unsigned n, k;
+
+    if (why_len > 0)
+        why[0] = '\0';
+    for (i = 0; i < mm_frames; i++) {
+        struct page_info *pg = mm_page(_mfn(i));
+
+        pg->audit_count = pg->audit_type_count = 0;
+    }
+    for (i = 0; i < mm_frames; i++) {
+        struct page_info *pg = mm_page(_mfn(i));
+
+        if (audit_frame(&a, doms, nr_doms, pg) != 0)
+            return -1;
+        for (n = 0; n < nr_doms && n < 8; n++)
+            if ((pg->flags & PGF_ALLOCATED) && pg->owner == doms[n])
+                owned[n]++;
+        if ((pg->flags & PGF_ALLOCATED) && (pg->flags & PGF_VALIDATED) && pg->type_count > 0 &&
+            pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 && audit_table(&a, pg) != 0)
+            return -1;
+    }
+    for (n = 0; n < nr_doms; n++) {
+        const struct mm_domain *d = doms[n];
+
+        if (n < 8 && owned[n] != d->tot_pages)
+            return fail(&a, "tot_pages differs from the frames the domain owns", owned[n], -1);
+        for (k = 0; k < d->nr_vcpus; k++) {
+            if (d->vcpu[k] == NULL)
+                continue;
+            if (audit_base(&a, d, d->vcpu[k]->guest_table, false) != 0 ||
+                audit_base(&a, d, d->vcpu[k]->guest_table_user, true) != 0)
+                return -1;
+        }
+    }
+    for (i = 0; i < mm_frames; i++) {
+        struct page_info *pg = mm_page(_mfn(i));
+
+        if (!(pg->flags & PGF_ALLOCATED))
+            continue;
+        if (pg->count != pg->audit_count)
+            return fail(&a, "general reference count differs from the references found", i, -1);
+        if (pg->type_count != pg->audit_type_count)
+            return fail(&a, "type count differs from the type references found", i, -1);
+    }
+    return 0;
+}

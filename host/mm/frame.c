@@ -1,0 +1,346 @@
+/*
+ * The frame table and the frame allocator: one page_info per machine frame, the free list,
+ * ownership, the M2P entries mm maintains, and the general and type reference counts.
+ * Trust: callers inside host/mm/ pass frame numbers that may come straight from a guest, so
+ * every lookup is bounds-checked here and every reference is refused rather than wrapped.
+ *
+ * Stale TLB entries: the guest may still hold a TLB entry made through a frame's old role
+ * (a writable mapping, or a pagetable walk) after its last type reference is gone.  A frame
+ * therefore records the flush clock when its type count falls to zero, and taking a new type
+ * first flushes if no full flush has happened since (Xen's tlbflush_timestamp, one CPU).
+ */
+#include <public/errno.h>
+#include "mm/page.h"
+
+static struct page_info *frame_table;
+uint64_t mm_frames;
+static uint64_t free_head = INVALID_MFN_RAW;
+static uint64_t free_count;
+static uint32_t mm_tlb_clock = 1;
+
+#define INVALID_M2P_ENTRY (~0ULL)
+
+struct page_info *mm_page(mfn_t mfn)
+{
+    if (frame_table == NULL || mfn_x(mfn) >= mm_frames)
+        return NULL;
+    return &frame_table[mfn_x(mfn)];
+}
+
+mfn_t mm_page_mfn(const struct page_info *pg)
+{
+    return _mfn((uint64_t)(pg - frame_table));
+}
+
+size_t mm_frame_table_bytes(uint64_t nr_frames)
+{
+    return (size_t)nr_frames * sizeof(struct page_info);
+}
+
+void mm_init(void *table, uint64_t nr_frames)
+{
+    frame_table = table;
+    mm_frames = nr_frames;
+    free_head = INVALID_MFN_RAW;
+    free_count = 0;
+    mm_tlb_clock = 1;
+}
+
+static void free_list_push(struct page_info *pg)
+{
+    pg->next_free = free_head;
+    free_head = mfn_x(mm_page_mfn(pg));
+    free_count++;
+}
+
+void mm_add_ram(mfn_t first, uint64_t count)
+{
+    uint64_t i;
+
+    /* Pushed top-down so that the allocator hands out low frames first. */
+    for (i = count; i-- > 0;) {
+        struct page_info *pg = mm_page(_mfn(mfn_x(first) + i));
+
+        if (pg == NULL || (pg->flags & PGF_RAM))
+            continue;
+        pg->flags = PGF_RAM;
+        pg->count = pg->type_count = 0;
+        pg->type = MM_TYPE_NONE;
+        pg->owner = NULL;
+        free_list_push(pg);
+    }
+}
+
+uint64_t mm_nr_frames(void) { return mm_frames; }
+uint64_t mm_free_frames(void) { return free_count; }
+
+static void zero_frame(mfn_t mfn)
+{
+    uint64_t *p = arch_map_frame(mfn);
+    unsigned i;
+
+    for (i = 0; i < PAGE_SIZE / sizeof(*p); i++)
+        p[i] = 0;
+    arch_unmap_frame(p);
+}
+
+/* Pop a free frame, zeroed, with no owner and no references.  NULL when none is left. */
+static struct page_info *alloc_frame(void)
+{
+    struct page_info *pg;
+
+    if (free_head == INVALID_MFN_RAW)
+        return NULL;
+    pg = &frame_table[free_head];
+    free_head = pg->next_free;
+    free_count--;
+    pg->next_free = INVALID_MFN_RAW;
+    zero_frame(mm_page_mfn(pg));
+    return pg;
+}
+
+bool mm_alloc_host_frame(mfn_t *out)
+{
+    struct page_info *pg = alloc_frame();
+
+    if (pg == NULL)
+        return false;
+    pg->flags = PGF_RAM | PGF_HOST;
+    pg->count = 1;
+    arch_m2p()[mfn_x(mm_page_mfn(pg))] = INVALID_M2P_ENTRY;
+    *out = mm_page_mfn(pg);
+    return true;
+}
+
+int mm_alloc_domain_frame(struct mm_domain *d, mfn_t *out)
+{
+    struct page_info *pg;
+
+    if (d->tot_pages >= d->max_pages || (pg = alloc_frame()) == NULL)
+        return -XEN_ENOMEM;
+    pg->flags = PGF_RAM | PGF_ALLOCATED;
+    pg->owner = d;
+    pg->count = 1;                 /* the allocation reference */
+    pg->type = MM_TYPE_NONE;
+    pg->type_count = 0;
+    pg->flush_stamp = 0;
+    d->tot_pages++;
+    arch_m2p()[mfn_x(mm_page_mfn(pg))] = INVALID_M2P_ENTRY;
+    *out = mm_page_mfn(pg);
+    return 0;
+}
+
+int mm_alloc_shared_frame(struct mm_domain *d, mfn_t *out)
+{
+    int rc = mm_alloc_domain_frame(d, out);
+    struct page_info *pg;
+
+    if (rc != 0)
+        return rc;
+    pg = mm_page(*out);
+    pg->flags |= PGF_SHARED;
+    pg->count++;                   /* held with the permanent writable type reference */
+    pg->type = MM_TYPE_WRITABLE;
+    pg->type_count = 1;
+    pg->flags |= PGF_VALIDATED;
+    return 0;
+}
+
+/* Give a frame whose last reference is gone back to the allocator. */
+static void free_frame(struct page_info *pg)
+{
+    if (pg->owner != NULL && pg->owner->tot_pages > 0)
+        pg->owner->tot_pages--;
+    arch_m2p()[mfn_x(mm_page_mfn(pg))] = INVALID_M2P_ENTRY;
+    pg->owner = NULL;
+    pg->flags = PGF_RAM;
+    pg->type = MM_TYPE_NONE;
+    pg->type_count = 0;
+    free_list_push(pg);
+}
+
+void mm_domain_init(struct mm_domain *d, domid_t domid, uint64_t max_pages)
+{
+    unsigned i;
+
+    d->domid = domid;
+    d->tot_pages = 0;
+    d->max_pages = max_pages;
+    d->nr_vcpus = 0;
+    for (i = 0; i < PVX_MAX_VCPUS; i++)
+        d->vcpu[i] = NULL;
+}
+
+void mm_vcpu_init(struct mm_domain *d, struct mm_vcpu *v)
+{
+    v->guest_table = invalid_mfn();
+    v->guest_table_user = invalid_mfn();
+    v->ldt_base = 0;
+    v->ldt_ents = 0;
+    if (d->nr_vcpus < PVX_MAX_VCPUS)
+        d->vcpu[d->nr_vcpus++] = v;
+}
+
+int mm_set_m2p(struct mm_domain *d, mfn_t mfn, uint64_t pfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    if (pg == NULL || pg->owner != d || !(pg->flags & PGF_ALLOCATED))
+        return -XEN_EINVAL;
+    arch_m2p()[mfn_x(mfn)] = pfn;
+    return 0;
+}
+
+struct mm_domain *mm_frame_owner(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    return (pg != NULL && (pg->flags & PGF_ALLOCATED)) ? pg->owner : NULL;
+}
+
+/* --- general references --------------------------------------------------------------------- */
+
+/* One more reference to a frame `d` owns.  false: not d's, or the count would overflow. */
+bool mm_get_page(struct page_info *pg, const struct mm_domain *d)
+{
+    if (pg == NULL || !(pg->flags & PGF_ALLOCATED) || pg->owner != d || pg->count == 0 ||
+        pg->count >= MM_COUNT_MAX)
+        return false;
+    pg->count++;
+    return true;
+}
+
+void mm_put_page(struct page_info *pg)
+{
+    if (pg->count == 0) {
+        printk("mm: put_page underflow on mfn %#llx\n",
+               (unsigned long long)mfn_x(mm_page_mfn(pg)));
+        return;
+    }
+    if (--pg->count == 0 && !(pg->flags & PGF_HOST))
+        free_frame(pg);
+}
+
+struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d)
+{
+    struct page_info *pg = mm_page(_mfn(mfn));
+
+    return mm_get_page(pg, d) ? pg : NULL;
+}
+
+/* --- type references ------------------------------------------------------------------------ */
+
+void mm_flush_tlb(void)
+{
+    arch_flush_tlb_local();
+    mm_tlb_clock++;
+}
+
+static bool is_pagetable_type(unsigned type)
+{
+    return type >= MM_TYPE_L1 && type <= MM_TYPE_L4;
+}
+
+/*
+ * One more reference to `type` on pg (the caller holds a general reference).  If the type
+ * count is zero the frame may take a new type; a pagetable type is then validated, which
+ * takes the references of every entry.  0, or -XEN_EINVAL when the frame is in use with
+ * another type, or the errno of the entry that failed validation.
+ */
+int mm_get_page_type(struct page_info *pg, unsigned type)
+{
+    int rc;
+
+    if (pg->type_count > 0) {
+        if (pg->type != type || !(pg->flags & PGF_VALIDATED) || pg->type_count >= MM_COUNT_MAX)
+            return -XEN_EINVAL;
+        pg->type_count++;
+        return 0;
+    }
+    if (pg->type != type || !(pg->flags & PGF_VALIDATED)) {
+        /* A TLB entry made through the old role must not outlive it into the new one. */
+        if (pg->type != MM_TYPE_NONE && pg->flush_stamp == mm_tlb_clock)
+            mm_flush_tlb();
+        pg->type = (uint8_t)type;
+        pg->flags &= (uint8_t)~PGF_VALIDATED;
+        pg->type_count = 1;
+        rc = is_pagetable_type(type) ? mm_validate_table(pg, type) : 0;
+        if (rc != 0) {
+            pg->type_count = 0;
+            return rc;
+        }
+        pg->flags |= PGF_VALIDATED;
+        return 0;
+    }
+    pg->type_count = 1;
+    return 0;
+}
+
+/* Drop one type reference; the last one on a pagetable devalidates it (dropping the
+ * references its entries hold, which may cascade down the levels). */
+void mm_put_page_type(struct page_info *pg)
+{
+    if (pg->type_count == 0) {
+        printk("mm: put_page_type underflow on mfn %#llx\n",
+               (unsigned long long)mfn_x(mm_page_mfn(pg)));
+        return;
+    }
+    if (--pg->type_count > 0)
+        return;
+    if (is_pagetable_type(pg->type) && (pg->flags & PGF_VALIDATED)) {
+        pg->flags &= (uint8_t)~PGF_VALIDATED;
+        mm_devalidate_table(pg, pg->type);
+    }
+    pg->flush_stamp = mm_tlb_clock;
+}
+
+int mm_get_page_and_type(struct mm_domain *d, mfn_t mfn, enum mm_page_type type)
+{
+    struct page_info *pg = mm_get_page_from_mfn(mfn_x(mfn), d);
+    int rc;
+
+    if (pg == NULL)
+        return -XEN_EINVAL;
+    rc = mm_get_page_type(pg, type);
+    if (rc != 0)
+        mm_put_page(pg);
+    return rc;
+}
+
+void mm_put_page_and_type(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    if (pg == NULL)
+        return;
+    mm_put_page_type(pg);
+    mm_put_page(pg);
+}
+
+enum mm_page_type mm_frame_type(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    return pg ? (enum mm_page_type)pg->type : MM_TYPE_NONE;
+}
+
+uint32_t mm_frame_count(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    return pg ? pg->count : 0;
+}
+
+uint32_t mm_frame_type_count(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    return pg ? pg->type_count : 0;
+}
+
+bool mm_frame_pinned(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    return pg != NULL && (pg->flags & PGF_PINNED);
+}

@@ -1,0 +1,92 @@
+/*
+ * Private to host/mm/: the frame table entry and the reference-count primitives every mm
+ * file shares.  Nothing outside host/mm/ includes this; the rest of the host sees frames only
+ * as mfn_t through mm.h.
+ *
+ * Reference model (Xen's): `count` counts every use of a frame (the allocation itself, pins,
+ * base pointers, pagetable entries that point at it); `type_count` counts uses that need the
+ * frame's current `type`.  The type may change only while type_count is zero.  A pagetable
+ * type is `validated` while its entries' references are held.
+ */
+#ifndef PVX_MM_PAGE_H
+#define PVX_MM_PAGE_H
+
+#include "mm/mm.h"
+#include "mm/arch.h"
+
+enum {
+    PGF_RAM       = 1 << 0,   /* backed by RAM the allocator manages */
+    PGF_ALLOCATED = 1 << 1,   /* owned by a domain; holds one general reference */
+    PGF_HOST      = 1 << 2,   /* owned by the host: never mappable by a guest */
+    PGF_VALIDATED = 1 << 3,   /* pagetable type whose entries' references are held */
+    PGF_PINNED    = 1 << 4,   /* a pin holds one general and one type reference */
+    PGF_SHARED    = 1 << 5,   /* shared_info: permanently holds one writable type ref */
+};
+
+struct page_info {
+    struct mm_domain *owner;  /* the domain with PGF_ALLOCATED, else NULL */
+    uint64_t next_free;       /* free-list link (frame number), valid while free */
+    uint32_t count;           /* general references */
+    uint32_t type_count;      /* references to the current type */
+    uint32_t flush_stamp;     /* mm_tlb_clock when type_count last fell to zero */
+    uint32_t audit_count;     /* scratch for mm_audit: references found */
+    uint32_t audit_type_count;
+    uint8_t type;             /* enum mm_page_type */
+    uint8_t flags;            /* PGF_* */
+};
+
+/* Refuse a reference rather than wrap; far above anything a real guest can reach. */
+#define MM_COUNT_MAX 0x7fffffffU
+
+/* --- frame.c ----------------------------------------------------------------------------- */
+struct page_info *mm_page(mfn_t mfn);           /* NULL if mfn is beyond the frame table */
+mfn_t mm_page_mfn(const struct page_info *pg);
+bool mm_get_page(struct page_info *pg, const struct mm_domain *d);
+void mm_put_page(struct page_info *pg);
+int mm_get_page_type(struct page_info *pg, unsigned type);
+void mm_put_page_type(struct page_info *pg);
+/* The frame `mfn` owned by `d` with one general reference taken, or NULL. */
+struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d);
+/* Full TLB flush that also advances the clock stale-TLB checks compare against. */
+void mm_flush_tlb(void);
+extern uint64_t mm_frames;                      /* size of the frame table */
+
+/* --- pagetable.c ------------------------------------------------------------------------- */
+int mm_validate_table(struct page_info *pg, unsigned type);
+void mm_devalidate_table(struct page_info *pg, unsigned type);
+/* Replace entry `idx` of validated table `pg` (level from its type) with guest value gpte. */
+int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64_t gpte,
+                 bool preserve_ad);
+/* Checks shared by the audit: does a validated table's entry break a rule?  NULL if not. */
+const char *mm_check_entry(const struct mm_domain *d, unsigned level, mfn_t table,
+                           unsigned idx, uint64_t pte);
+bool mm_is_guest_l4_slot(unsigned slot);
+
+/* x86-64 entry bits the core needs. */
+#define _PAGE_PRESENT   (1ULL << 0)
+#define _PAGE_RW        (1ULL << 1)
+#define _PAGE_USER      (1ULL << 2)
+#define _PAGE_PWT       (1ULL << 3)
+#define _PAGE_PCD       (1ULL << 4)
+#define _PAGE_ACCESSED  (1ULL << 5)
+#define _PAGE_DIRTY     (1ULL << 6)
+#define _PAGE_PSE       (1ULL << 7)   /* PAT in an L1 entry */
+#define _PAGE_GLOBAL    (1ULL << 8)
+#define _PAGE_AVAIL     (7ULL << 9)
+#define _PAGE_GUEST_KERNEL (1ULL << 52) /* Xen marks guest-kernel L1 mappings with it */
+#define _PAGE_AVAIL_HIGH (0x7ffULL << 52)
+#define _PAGE_NX        (1ULL << 63)
+#define PTE_MFN_MASK    0x000ffffffffff000ULL
+#define PTE_MFN_ALL_ONES (PTE_MFN_MASK >> PAGE_SHIFT) /* Xen's "INVALID_MFN?" address */
+
+static inline uint64_t pte_mfn(uint64_t pte) { return (pte & PTE_MFN_MASK) >> PAGE_SHIFT; }
+static inline bool pte_present(uint64_t pte) { return (pte & _PAGE_PRESENT) != 0; }
+
+/* Host slots of every L4 (DESIGN.md memory layout). */
+#define HOST_L4_FIRST 256u
+#define HOST_L4_LAST  271u
+/* Guest kernel space in the user L4: slots 272-510 (511 may hold the guest's vsyscall). */
+#define USER_L4_KERNEL_FIRST 272u
+#define USER_L4_KERNEL_LAST  510u
+
+#endif
