@@ -96,8 +96,9 @@
 #define NR_VIRQS        24
 
 /*
- * mmu_update requests.  The low 2 bits of mmu_update.ptr select the command; the rest is a
- * machine address.
+ * mmu_update requests.  The low bits of mmu_update.ptr select the command (Xen decodes
+ * ptr & 7, so 4-7 are unknown commands); with them cleared, ptr is an 8-byte aligned machine
+ * address.
  *   MMU_NORMAL_PT_UPDATE: ptr is the machine address of a pagetable entry in a frame the
  *     guest owns; val is validated as an entry of that table's level, takes its references,
  *     is written, and the old entry's references are dropped.
@@ -208,7 +209,7 @@ DEFINE_XEN_GUEST_HANDLE(trap_info_t);
 DEFINE_XEN_GUEST_HANDLE(cpu_user_regs_t);
 DEFINE_XEN_GUEST_HANDLE(vcpu_guest_context_t);
 
-/* One mmu_update request: command in ptr's low 2 bits, machine address above them. */
+/* One mmu_update request: command in ptr's low 3 bits, machine address above them. */
 struct mmu_update {
     uint64_t ptr;
     uint64_t val;
