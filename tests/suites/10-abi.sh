@@ -54,7 +54,7 @@ for cc in gcc clang; do
 done
 for h in include/public/*.h; do
   name=$(basename "$h")
-  if out=$(echo "#include <public/$name>" | gcc -x assembler-with-cpp -D__ASSEMBLY__ \
+  if out=$(echo "#include <public/$name>" | cc -x assembler-with-cpp -D__ASSEMBLY__ \
            -nostdinc -Iinclude -E -o /dev/null - 2>&1); then
     echo "ok - $name preprocesses under __ASSEMBLY__"
   else
