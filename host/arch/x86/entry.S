@@ -1,0 +1,234 @@
+/*
+ * Every way into and out of the host.  The guest kernel runs in ring 3 on its own
+ * pagetables, whose L4 slots 256-271 map the host, so the host code, its stacks, GDT, IDT
+ * and TSS are always mapped.  Three ways in:
+ *
+ *   syscall         a hypercall (guest kernel mode) -> arch_syscall()
+ *   exception/IRQ   from the guest (ring 3) or from the host itself (ring 0) -> arch_trap()
+ *   (first entry)   arch_enter_guest() pretends to return from one of the above
+ *
+ * All of them save the same struct cpu_regs (x86.h): a guest's frame always sits at the
+ * top of the host stack, where domain_crash() finds it for the register dump.
+ */
+#include "arch/x86/x86.h"
+
+#define FLAT_RING3_CS64 0xe033
+#define FLAT_RING3_SS64 0xe02b
+
+/* Push the general registers in struct cpu_regs order (r15 ends up lowest). */
+.macro SAVE_ALL
+    push    %rdi
+    push    %rsi
+    push    %rdx
+    push    %rcx
+    push    %rax
+    push    %r8
+    push    %r9
+    push    %r10
+    push    %r11
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+.endm
+
+.macro RESTORE_ALL
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    pop     %r11
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rax
+    pop     %rcx
+    pop     %rdx
+    pop     %rsi
+    pop     %rdi
+.endm
+
+/* Call \fn(regs) with a 16-byte aligned stack; %r12 (already saved) keeps the frame. */
+.macro CALL_WITH_REGS fn
+    cld
+    mov     %rsp, %r12
+    and     $-16, %rsp
+    mov     %r12, %rdi
+    call    \fn
+    mov     %r12, %rsp
+.endm
+
+    .text
+
+/*
+ * Hypercall entry, the guided tour.
+ *
+ * 1. The guest kernel (ring 3) executes `syscall`, from the hypercall page stub
+ *    (push %rcx; push %r11; mov $nr,%eax; syscall; ...) or bare (Linux >= 6.1.121).  The CPU
+ *    puts the return rip in %rcx and rflags in %r11, loads CS 0xe008 / SS 0xe010 from STAR and
+ *    clears IF (FMASK); it does NOT switch stacks, so %rsp is still the guest's and must not
+ *    be touched as memory.
+ * 2. Park the guest %rsp in a scratch word (one CPU, interrupts off: no race) and move to
+ *    the top of the host stack.
+ * 3. Build the same frame an exception from ring 3 would have left: ss, rsp, rflags, cs,
+ *    rip, then error code 0 with vector TRAP_syscall, then every general register.  From
+ *    here on the guest's state is in memory and C may change it (rax = result).
+ * 4. arch_syscall() checks guest kernel mode and calls
+ *    hypercall_dispatch(rax, {rdi, rsi, rdx, r10, r8, r9}).
+ * 5. Return.  Xen's ABI clobbers only %rcx and %r11 (and %rax = result), so all other
+ *    registers come back from the frame.  sysretq needs rip in %rcx and rflags in %r11 and
+ *    returns to 0xe033/0xe02b; we use it only when the frame still looks like a 64-bit ring-3
+ *    frame with a canonical rip (sysret to a non-canonical rip faults in ring 0 on Intel with
+ *    the guest's %rsp: CVE-2012-0217).  Anything else leaves by iretq.
+ */
+    .globl arch_syscall_entry
+    .hidden arch_syscall_entry
+arch_syscall_entry:
+    mov     %rsp, syscall_guest_rsp(%rip)
+    lea     arch_host_stack_top(%rip), %rsp
+    pushq   $FLAT_RING3_SS64
+    pushq   syscall_guest_rsp(%rip)
+    push    %r11
+    pushq   $FLAT_RING3_CS64
+    push    %rcx
+    pushq   $0
+    movl    $TRAP_syscall, 4(%rsp)
+    SAVE_ALL
+    CALL_WITH_REGS arch_syscall
+    jmp     return_to_guest
+
+/* syscall from 32-bit (compatibility) code: no such ABI here; arch_syscall crashes the guest. */
+    .globl arch_syscall_entry_compat
+    .hidden arch_syscall_entry_compat
+arch_syscall_entry_compat:
+    mov     %rsp, syscall_guest_rsp(%rip)
+    lea     arch_host_stack_top(%rip), %rsp
+    pushq   $FLAT_RING3_SS64
+    pushq   syscall_guest_rsp(%rip)
+    push    %r11
+    pushq   $0xe023
+    push    %rcx
+    pushq   $0
+    movl    $TRAP_syscall + 1, 4(%rsp)
+    SAVE_ALL
+    CALL_WITH_REGS arch_syscall
+    jmp     return_to_guest
+
+/*
+ * Leave to the guest from the frame at %rsp.  The fast path is sysretq (see step 5 above);
+ * the general path is iretq, which also serves the first entry.
+ */
+return_to_guest:
+    cmpq    $FLAT_RING3_CS64, REGS_CS(%rsp)
+    jne     restore_iret
+    cmpq    $FLAT_RING3_SS64, REGS_SS(%rsp)
+    jne     restore_iret
+    mov     REGS_RIP(%rsp), %rax
+    mov     %rax, %rcx
+    shl     $16, %rcx
+    sar     $16, %rcx
+    cmp     %rax, %rcx
+    jne     restore_iret
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    add     $8, %rsp                /* %r11 becomes rflags */
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rax
+    add     $8, %rsp                /* %rcx becomes rip */
+    pop     %rdx
+    pop     %rsi
+    pop     %rdi
+    add     $8, %rsp                /* error code, vector */
+    pop     %rcx                    /* rip */
+    add     $8, %rsp                /* cs (0xe033 from STAR) */
+    pop     %r11                    /* rflags */
+    pop     %rsp                    /* the guest's stack; ss from STAR */
+    sysretq
+
+restore_iret:
+    RESTORE_ALL
+    add     $8, %rsp
+    iretq
+
+/* First entry into a guest: %rdi is a complete frame at the top of the host stack. */
+    .globl arch_enter_guest
+    .hidden arch_enter_guest
+arch_enter_guest:
+    mov     %rdi, %rsp
+    jmp     restore_iret
+
+/*
+ * Exceptions and interrupts.  Each stub makes the error-code slot uniform (pushing 0 where
+ * the CPU pushes none), stores its vector in the upper half of that slot, and joins
+ * trap_common.  From ring 3 the CPU has already switched to TSS.rsp0 (the host stack top);
+ * from ring 0 the frame lands on the current host stack.  arch_trap() decides: a guest
+ * fault crashes the domain (no return), a host fault is fixed up or panics.
+ */
+trap_common:
+    SAVE_ALL
+    CALL_WITH_REGS arch_trap
+    jmp     restore_iret
+
+/* 256 stubs of 16 bytes each: stub v is at arch_exception_stubs + 16 * v. */
+    .balign 16
+    .globl arch_exception_stubs
+    .hidden arch_exception_stubs
+arch_exception_stubs:
+vec = 0
+.rept 256
+    .balign 16
+    .if (vec == 8) || (vec == 10) || (vec == 11) || (vec == 12) || (vec == 13) || (vec == 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .else
+    pushq   $0
+    .endif
+    movl    $vec, 4(%rsp)
+    jmp     trap_common
+vec = vec + 1
+.endr
+
+/*
+ * size_t arch_copy_fixup(void *dst, const void *src, size_t len): copy bytes; a fault on
+ * either side resumes at 2: and returns how many bytes were NOT copied.  The caller has
+ * already refused host and non-canonical addresses; this only survives unmapped ones.
+ */
+    .text
+    .globl arch_copy_fixup
+    .hidden arch_copy_fixup
+arch_copy_fixup:
+    mov     %rdx, %rcx
+1:  rep movsb
+2:  mov     %rcx, %rax
+    ret
+    .section .ex_table, "a"
+    .balign 8
+    .quad   1b, 2b
+    .previous
+
+    .section .bss
+    .balign 16
+    .globl arch_host_stack_top, arch_ist_nmi_top, arch_ist_df_top, arch_ist_mc_top
+    .hidden arch_host_stack_top
+    .hidden arch_ist_nmi_top
+    .hidden arch_ist_df_top
+    .hidden arch_ist_mc_top
+arch_host_stack:    .skip 16384
+arch_host_stack_top:
+    .skip 4096
+arch_ist_nmi_top:
+    .skip 4096
+arch_ist_df_top:
+    .skip 4096
+arch_ist_mc_top:
+syscall_guest_rsp:  .quad 0
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,49 @@
+/*
+ * copy_from_guest / copy_to_guest on x86: the guest's pagetables are live while a hypercall
+ * runs, so a guest virtual address is used as is, after refusing what the guest must never
+ * name: a non-canonical address, a range that wraps, or anything in the host's L4 slots
+ * 256-271 (the M2P, the host image, the direct map).  A fault during the copy (unmapped, or
+ * a write to a read-only page, CR0.WP is on) is caught by the exception table and becomes
+ * -XEN_EFAULT.  SMAP is off, so ring 0 may touch the guest's (user) pages.
+ */
+#include <public/errno.h>
+#include "arch/x86/x86.h"
+#include "guest_access.h"
+
+#define HOST_RANGE_START 0xffff800000000000ULL
+#define HOST_RANGE_END   0xffff880000000000ULL
+
+static bool canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+static bool guest_range_ok(uint64_t gva, size_t len)
+{
+    uint64_t last;
+
+    if (len == 0)
+        return true;
+    if (__builtin_add_overflow(gva, len - 1, &last))
+        return false;
+    if (!canonical(gva) || !canonical(last))
+        return false;
+    /* Both ends canonical but on opposite halves would span the hole. */
+    if ((gva >> 63) != (last >> 63))
+        return false;
+    return last < HOST_RANGE_START || gva >= HOST_RANGE_END;
+}
+
+int copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+    if (!guest_range_ok(gva, len))
+        return -XEN_EFAULT;
+    return arch_copy_fixup(dst, (const void *)(uintptr_t)gva, len) == 0 ? 0 : -XEN_EFAULT;
+}
+
+int copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+    if (!guest_range_ok(gva, len))
+        return -XEN_EFAULT;
+    return arch_copy_fixup((void *)(uintptr_t)gva, src, len) == 0 ? 0 : -XEN_EFAULT;
+}

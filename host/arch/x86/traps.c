@@ -1,0 +1,155 @@
+/*
+ * What the host does with an exception or a syscall once entry.S has saved the frame.
+ *
+ * From the guest (ring 3): pvx cannot bounce exceptions to the guest yet (no trap table
+ * until the execution model), so any guest exception crashes the domain alone, with the
+ * reason and a register dump; the host carries on to shut the run down cleanly.
+ * From the host (ring 0): a fault at an instruction listed in the exception table (the
+ * guest-memory copy) resumes at its fixup; anything else is a host bug: dump and panic
+ * with QEMU exit value 0x1f.
+ */
+#include <public/xen.h>
+#include "arch/x86/x86.h"
+#include "domain.h"
+#include "hypercall.h"
+#include "lib/lib.h"
+#include "mm/arch.h"
+
+static const char *const trap_names[32] = {
+    "divide error", "debug", "NMI", "int3", "overflow", "bounds", "invalid opcode",
+    "device not available", "double fault", "coprocessor segment overrun", "invalid TSS",
+    "segment not present", "stack fault", "general protection fault", "page fault",
+    "reserved", "x87 floating point error", "alignment check", "machine check",
+    "SIMD floating point error", "virtualisation exception", "control protection",
+};
+
+static const char *trap_name(unsigned vec)
+{
+    if (vec < 32 && trap_names[vec])
+        return trap_names[vec];
+    return vec < 32 ? "reserved exception" : "interrupt";
+}
+
+void arch_exit_qemu(unsigned value)
+{
+    outl(0xf4, value);
+    /* Not under QEMU's exit device: stop here. */
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+void arch_dump_regs(const struct cpu_regs *r)
+{
+    printk("    rip %016lx  cs %04lx  rflags %016lx  vector %u  error %x\n",
+           r->rip, r->cs, r->rflags, r->entry_vector, r->error_code);
+    printk("    rsp %016lx  ss %04lx  cr2 %016lx  cr3 %016lx\n",
+           r->rsp, r->ss, read_cr2(), read_cr3());
+    printk("    rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
+    printk("    rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+    printk("    r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", r->r9, r->r10, r->r11, r->r12);
+    printk("    r13 %016lx  r14 %016lx  r15 %016lx\n", r->r13, r->r14, r->r15);
+}
+
+void arch_panic(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk("pvx: PANIC: %s\n", buf);
+    arch_exit_qemu(0x1f);
+}
+
+struct ex_entry {
+    uint64_t insn, fixup;
+};
+extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
+
+static bool search_ex_table(struct cpu_regs *regs)
+{
+    for (const struct ex_entry *e = __start_ex_table; e < __stop_ex_table; e++) {
+        if (e->insn == regs->rip) {
+            regs->rip = e->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void host_trap(struct cpu_regs *regs)
+{
+    unsigned vec = regs->entry_vector;
+
+    if (vec == TRAP_page_fault && search_ex_table(regs))
+        return;
+    if (vec == TRAP_gp_fault && search_ex_table(regs))
+        return;
+    if (vec == TRAP_nmi) {
+        printk("pvx: NMI in the host at %016lx, ignored\n", regs->rip);
+        return;
+    }
+    if (vec >= 32) {
+        printk("pvx: spurious interrupt %u in the host, ignored\n", vec);
+        return;
+    }
+    printk("pvx: host %s at %016lx", trap_name(vec), regs->rip);
+    if (vec == TRAP_page_fault)
+        printk(" cr2 %016lx", read_cr2());
+    printk("\n");
+    arch_dump_regs(regs);
+    arch_panic("exception %u in the host", vec);
+}
+
+static void guest_trap(struct cpu_regs *regs)
+{
+    unsigned vec = regs->entry_vector;
+    char why[160];
+
+    if (vec == TRAP_nmi)
+        return;
+    if (vec >= 32) {
+        /* The PICs are masked and nothing else raises interrupts: a stray one is harmless. */
+        printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
+        return;
+    }
+    if (vec == TRAP_page_fault)
+        snprintf(why, sizeof(why), "page fault at %016lx cr2 %016lx error %x (%s, %s, %s)",
+                 regs->rip, read_cr2(), regs->error_code,
+                 regs->error_code & 1 ? "protection" : "not present",
+                 regs->error_code & 2 ? "write" : "read",
+                 regs->error_code & 16 ? "fetch" : "data");
+    else
+        snprintf(why, sizeof(why), "%s at %016lx error %x (no trap table yet)",
+                 trap_name(vec), regs->rip, regs->error_code);
+    domain_crash(current->domain, why);
+}
+
+void arch_trap(struct cpu_regs *regs)
+{
+    if (regs->cs & 3)
+        guest_trap(regs);
+    else
+        host_trap(regs);
+}
+
+/*
+ * A syscall from the guest: a hypercall when the vCPU is in guest kernel mode.  Guest user
+ * mode cannot exist yet (nothing switches to it), so a syscall from there, or from 32-bit
+ * code, means the guest is broken: crash it with the reason.
+ */
+void arch_syscall(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (regs->entry_vector != TRAP_syscall)
+        domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
+    if (!v->arch->kernel_mode)
+        domain_crash(v->domain, "syscall from guest user mode: no syscall callback yet");
+
+    const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
+    regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args, false);
+    /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
+    regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
+}

@@ -1,0 +1,173 @@
+/*
+ * The x86-64 machine as the pvx host uses it: the host's virtual layout, Xen's GDT
+ * selectors, the register frame every entry path saves, and thin wrappers around the
+ * privileged instructions.  Only host/arch/x86/ and the host's own C files include this;
+ * portable code (host/mm/, host/hypercall.c) never does.
+ */
+#ifndef PVX_X86_H
+#define PVX_X86_H
+
+/* Host virtual layout (DESIGN.md): L4 slots 256-271 belong to the host. */
+#define HOST_M2P_VIRT      0xffff800000000000   /* slot 256: read-only M2P, user-readable */
+#define HOST_DIRECTMAP     0xffff830000000000   /* slot 262: all machine memory, supervisor */
+#define HOST_SLOT_FIRST    256
+#define HOST_SLOT_LAST     271
+#define HOST_M2P_SLOT      256
+#define HOST_DIRECTMAP_SLOT 262
+#define HOST_LOAD_PHYS     0x100000             /* multiboot loads the image at 1 MiB */
+
+/*
+ * GDT selectors, as Xen's (entries 0x1c01.. of a 15-page GDT: pages 0-13 are for a guest
+ * GDT, page 14 is the host's).  syscall enters at __HYPERVISOR_CS/DS; sysret returns to
+ * STAR[63:48]+16 / +8 = 0xe033 / 0xe02b, so STAR[63:48] is FLAT_RING3_CS32 (0xe023).
+ */
+#define __HYPERVISOR_CS    0xe008
+#define __HYPERVISOR_DS    0xe010
+#define __HYPERVISOR_CS32  0xe018
+#define HOST_TSS_SEL       0xe040
+#define HOST_GDT_ENTRIES   (0xe050 / 8)
+
+/* Paging bits. */
+#define _PAGE_PRESENT  0x001ULL
+#define _PAGE_RW       0x002ULL
+#define _PAGE_USER     0x004ULL
+#define _PAGE_ACCESSED 0x020ULL
+#define _PAGE_DIRTY    0x040ULL
+#define _PAGE_PSE      0x080ULL
+#define _PAGE_NX       (1ULL << 63)
+#define PTE_ADDR_MASK  0x000ffffffffff000ULL
+
+#define X86_EFLAGS_IF  0x200ULL
+#define X86_EFLAGS_MBS 0x002ULL   /* bit 1 always reads as one */
+/* Flags a guest may hold: arithmetic, TF, DF, AC, ID (never IOPL, NT, RF, VM, VIF, VIP). */
+#define X86_EFLAGS_GUEST 0x240dd5ULL
+
+#define X86_CR0_WP     (1ULL << 16)
+#define X86_CR4_SMAP   (1ULL << 21)
+#define X86_CR4_SMEP   (1ULL << 20)
+
+#define MSR_EFER       0xc0000080
+#define MSR_STAR       0xc0000081
+#define MSR_LSTAR      0xc0000082
+#define MSR_CSTAR      0xc0000083
+#define MSR_FMASK      0xc0000084
+#define MSR_FS_BASE    0xc0000100
+#define MSR_GS_BASE    0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define EFER_SCE       (1ULL << 0)
+#define EFER_NXE       (1ULL << 11)
+
+/* Vector numbers the entry stubs record; TRAP_syscall marks a syscall frame. */
+#define TRAP_divide_error   0
+#define TRAP_debug          1
+#define TRAP_nmi            2
+#define TRAP_int3           3
+#define TRAP_double_fault   8
+#define TRAP_gp_fault      13
+#define TRAP_page_fault    14
+#define TRAP_machine_check 18
+#define TRAP_syscall      256
+
+/* Byte offsets into struct cpu_regs, for entry.S. */
+#define REGS_RAX         80
+#define REGS_ERROR_CODE 120
+#define REGS_RIP        128
+#define REGS_CS         136
+#define REGS_RFLAGS     144
+#define REGS_RSP        152
+#define REGS_SS         160
+#define REGS_SIZE       168
+
+#ifndef __ASSEMBLER__
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The frame every entry saves at the top of the host stack: general registers pushed by
+ * entry.S, then the error code and vector in one word (as Xen's cpu_user_regs), then the
+ * hardware's iret frame.  For a guest entry it is the guest's complete register state.
+ */
+struct cpu_regs {
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    uint64_t rax, rcx, rdx, rsi, rdi;
+    uint32_t error_code, entry_vector;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct cpu_regs) == REGS_SIZE, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rax) == REGS_RAX, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, error_code) == REGS_ERROR_CODE, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rip) == REGS_RIP, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
+
+/* The x86 part of a vCPU: where its saved frame lives and which guest mode it is in. */
+struct arch_vcpu {
+    struct cpu_regs *regs;   /* the guest frame at the top of the host stack */
+    bool kernel_mode;        /* guest kernel (true) or guest user (false) */
+};
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0,%1" :: "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1,%0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline uint64_t read_cr0(void) { uint64_t v; __asm__ volatile("mov %%cr0,%0" : "=r"(v)); return v; }
+static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2,%0" : "=r"(v)); return v; }
+static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3,%0" : "=r"(v)); return v; }
+static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4,%0" : "=r"(v)); return v; }
+static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0,%%cr0" :: "r"(v) : "memory"); }
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0,%%cr3" :: "r"(v) : "memory"); }
+static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0,%%cr4" :: "r"(v) : "memory"); }
+static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Machine address <-> host pointer through the direct map. */
+static inline void *maddr_to_virt(uint64_t ma) { return (void *)(uintptr_t)(HOST_DIRECTMAP + ma); }
+static inline uint64_t virt_to_maddr(const void *p) { return (uint64_t)(uintptr_t)p - HOST_DIRECTMAP; }
+
+/* cpu.c */
+void arch_cpu_init(void);
+struct cpu_regs *arch_guest_frame(void);
+extern uint8_t arch_host_stack_top[];
+
+/* mm.c (the x86 side of memory): boot allocator, direct map, M2P, frame table. */
+struct boot_mem;
+void arch_memory_init(const struct boot_mem *bm);
+uint64_t arch_idle_l4_maddr(void);
+
+/* traps.c */
+void arch_trap(struct cpu_regs *regs);
+void arch_syscall(struct cpu_regs *regs);
+void arch_dump_regs(const struct cpu_regs *regs);
+void arch_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void arch_exit_qemu(unsigned value) __attribute__((noreturn));
+
+/* entry.S */
+void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));
+size_t arch_copy_fixup(void *dst, const void *src, size_t len);
+
+#endif /* !__ASSEMBLER__ */
+#endif

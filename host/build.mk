@@ -1,0 +1,15 @@
+# The pvx host: build/host.elf, a multiboot image (see host/host.ld and
+# host/arch/x86/boot.S).  Every .c/.S under host/arch/x86, host/, host/lib and host/mm is
+# linked in, so new files are picked up without editing this fragment.
+
+HOST_SRCS := $(wildcard host/arch/x86/*.S host/arch/x86/*.c host/*.c host/lib/*.c host/mm/*.c)
+HOST_OBJS := $(patsubst host/%,$(BUILD)/host/%.o,$(basename $(HOST_SRCS)))
+
+ALL += $(BUILD)/host.elf
+
+# --no-relax: -fpie code reaches other files' symbols through the GOT; ld's relaxation of a
+# non-PIE link would turn those loads into 32-bit absolute moves, which cannot hold an
+# address at 0xffff83....  Kept GOT entries are filled at link time (host.ld puts .got in
+# the image), so nothing is relocated at run time.
+$(BUILD)/host.elf: $(HOST_OBJS) host/host.ld host/build.mk
+	$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_OBJS)

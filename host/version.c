@@ -1,0 +1,81 @@
+/*
+ * xen_version: pvx answers as Xen 4.17 with extraversion "-pvx", so a guest can tell it is
+ * not on real Xen if it cares.  Every answer is written with copy_to_guest into the
+ * buffer the guest named; a bad buffer gives -XEN_EFAULT.
+ */
+#include <public/errno.h>
+#include <public/features.h>
+#include <public/version.h>
+#include "guest_access.h"
+#include "host.h"
+#include "hypercall.h"
+#include "lib/lib.h"
+
+#define PVX_XEN_MAJOR 4
+#define PVX_XEN_MINOR 17
+
+#ifndef PVX_CHANGESET
+#define PVX_CHANGESET "unknown"
+#endif
+
+/* Features pvx offers a PV dom0: only what it really implements. */
+static uint32_t features_submap0(void)
+{
+    return 1U << XENFEAT_dom0;
+}
+
+static long copy_string(uint64_t arg, const char *s, size_t size)
+{
+    char buf[1024];
+
+    memset(buf, 0, size);
+    strlcpy(buf, s, size);
+    return copy_to_guest(arg, buf, size) == 0 ? 0 : -XEN_EFAULT;
+}
+
+long do_xen_version(int cmd, uint64_t arg)
+{
+    switch (cmd) {
+    case XENVER_version:
+        return (PVX_XEN_MAJOR << 16) | PVX_XEN_MINOR;
+    case XENVER_extraversion:
+        return copy_string(arg, "-pvx", sizeof(xen_extraversion_t));
+    case XENVER_compile_info: {
+        struct xen_compile_info info;
+        memset(&info, 0, sizeof(info));
+        strlcpy(info.compiler, __VERSION__, sizeof(info.compiler));
+        strlcpy(info.compile_by, "pvx", sizeof(info.compile_by));
+        strlcpy(info.compile_domain, "pvx", sizeof(info.compile_domain));
+        strlcpy(info.compile_date, __DATE__ " " __TIME__, sizeof(info.compile_date));
+        return copy_to_guest(arg, &info, sizeof(info)) == 0 ? 0 : -XEN_EFAULT;
+    }
+    case XENVER_capabilities:
+        return copy_string(arg, "xen-3.0-x86_64", sizeof(xen_capabilities_info_t));
+    case XENVER_changeset:
+        return copy_string(arg, PVX_CHANGESET, sizeof(xen_changeset_info_t));
+    case XENVER_platform_parameters: {
+        struct xen_platform_parameters p = { .virt_start = HYPERVISOR_VIRT_START };
+        return copy_to_guest(arg, &p, sizeof(p)) == 0 ? 0 : -XEN_EFAULT;
+    }
+    case XENVER_get_features: {
+        struct xen_feature_info fi;
+        if (copy_from_guest(&fi, arg, sizeof(fi)) != 0)
+            return -XEN_EFAULT;
+        if (fi.submap_idx != 0)
+            return -XEN_EINVAL;     /* one submap of 32 features exists */
+        fi.submap = features_submap0();
+        return copy_to_guest(arg, &fi, sizeof(fi)) == 0 ? 0 : -XEN_EFAULT;
+    }
+    case XENVER_pagesize:
+        return 4096;
+    case XENVER_guest_handle: {
+        xen_domain_handle_t h;
+        memset(h, 0, sizeof(h));
+        return copy_to_guest(arg, h, sizeof(h)) == 0 ? 0 : -XEN_EFAULT;
+    }
+    case XENVER_commandline:
+        return copy_string(arg, host_cmdline, sizeof(xen_commandline_t));
+    default:
+        return -XEN_ENOSYS;
+    }
+}
