@@ -4,7 +4,7 @@
 
 GUEST_SRCS := $(wildcard guest/arch/x86/*.S guest/arch/x86/*.c guest/kernel/*.c guest/lib/*.c)
 PVOPS_SRCS := $(wildcard pvops/*.c)
-GTEST_SRCS := $(wildcard tests/guest/*.c)
+GTEST_SRCS := $(wildcard tests/guest/*.c tests/guest/*.S)
 
 GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS))) \
               $(patsubst %,$(BUILD)/%.o,$(basename $(PVOPS_SRCS))) \
@@ -14,6 +14,9 @@ GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS))) \
 $(BUILD)/tests/guest/%.o: tests/guest/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -Itests/guest -MMD -MP -c $< -o $@
+$(BUILD)/tests/guest/%.o: tests/guest/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest.elf: $(GUEST_OBJS) guest/arch/x86/guest.ld
 	$(LD) $(GUEST_LDFLAGS) -T guest/arch/x86/guest.ld -o $@ $(GUEST_OBJS)

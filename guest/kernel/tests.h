@@ -1,6 +1,7 @@
 /*
- * The in-guest test runner (tests/guest/): runs the tests named in a comma-separated list,
- * or "all", printing one XTF verdict line per test and a summary line.
+ * The in-guest test runner (tests/guest/): runs the tests named in a list separated by '+'
+ * (or ',', which QEMU's -initrd would take as a module separator), or "all", printing one
+ * XTF verdict line per test and a summary line.
  */
 #ifndef GUEST_TESTS_H
 #define GUEST_TESTS_H

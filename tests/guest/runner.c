@@ -67,7 +67,7 @@ int xtf_run_list(const char *names)
     }
     for (const char *p = names; !all && *p; ) {
         size_t len = 0;
-        while (p[len] && p[len] != ',')
+        while (p[len] && p[len] != ',' && p[len] != '+')
             len++;
         const struct xtf_test *t = find(p, len);
         if (t)
@@ -80,7 +80,7 @@ int xtf_run_list(const char *names)
             printk("xtf: %s: ERROR: no such test\n", bad);
             missing++;
         }
-        p += len + (p[len] == ',');
+        p += len + (p[len] != '\0');
     }
     printk("xtf: summary: %u success, %u skip, %u error, %u failure\n",
            count[XTF_SUCCESS], count[XTF_SKIP], count[XTF_ERROR] + missing, count[XTF_FAILURE]);
