@@ -1,10 +1,10 @@
 /*
  * Hypothesis (the XSA-213 pattern): an iret inside a multicall never lets the rest of the
- * batch run in a changed context.  Two safe answers exist: refuse the entry (the entries
- * after it still run, the multicall returns normally) or, as Xen does, perform the iret and
- * end the multicall there (the entries after it do not run).  Either is SUCCESS; the note
- * line says which one this platform chose.  Running the later entries after a performed
- * iret, or losing control, is FAILURE.
+ * batch run in a changed context.  Two safe answers exist: refuse the entry with an error
+ * (whether the entries after it still run is then a matter of policy: nothing changed
+ * context), or, as Xen does, perform the iret and end the multicall there.  Either is
+ * SUCCESS; the note line says which one this platform chose.  Running later entries after
+ * a performed iret, a "refusal" without an error, or losing control, is FAILURE.
  */
 #include "mm.h"
 #include "kernel/console.h"
@@ -33,9 +33,9 @@ XTF_TEST(mm_iret_multicall, "mm-iret-in-multicall",
         printk("xtf: mm-iret-in-multicall: note: iret performed, multicall ended\n");
         xtf_expect(res, mc[2].result == UNTOUCHED, "entries after a performed iret ran");
     } else {
-        printk("xtf: mm-iret-in-multicall: note: iret refused with %ld, multicall rc %ld\n",
-               (long)mc[1].result, rc);
+        printk("xtf: mm-iret-in-multicall: note: iret refused with %ld, multicall rc %ld, "
+               "later entries %s\n", (long)mc[1].result, rc,
+               mc[2].result == UNTOUCHED ? "not run" : "run");
         xtf_expect(res, (long)mc[1].result < 0, "iret entry neither performed nor refused");
-        xtf_expect(res, mc[2].result != UNTOUCHED, "entries after a refused iret did not run");
     }
 }

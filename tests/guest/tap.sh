@@ -25,3 +25,43 @@ tap_walk() {
 median() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
+
+# Guest lines may carry the hypervisor's per-domain prefix ("(d0) " under pvx).
+XTF_LINE='^(\(d[0-9]+\) )?xtf: '
+
+# xtf_outcomes LOG OUT: write "name OUTCOME" lines for every verdict line in LOG.
+xtf_outcomes() {
+  tr -d '\r' < "$1" |
+    sed -nE "s/${XTF_LINE}([a-z0-9-]+): (SUCCESS|SKIP|ERROR|FAILURE)( *:.*)?\$/\\2 \\3/p" > "$2"
+}
+
+# tap_xtf PLATFORM LOG: one TAP line per in-guest test verdict in LOG (a failing line if none).
+tap_xtf() {
+  local platform=$1 log=$2 n=0 name outcome why
+  while IFS= read -r line; do
+    line=${line%$'\r'}
+    line=${line#(d*) }
+    name=$(sed -E 's/^xtf: ([a-z0-9-]+): .*/\1/' <<<"$line")
+    outcome=$(sed -E 's/^xtf: [a-z0-9-]+: ([A-Z]+).*/\1/' <<<"$line")
+    why=$(sed -nE 's/^xtf: [a-z0-9-]+: [A-Z]+: (.*)/\1/p' <<<"$line")
+    case $outcome in
+      SUCCESS) echo "ok - $platform: $name" ;;
+      SKIP) echo "ok - $platform: $name # SKIP $why" ;;
+      *) echo "not ok - $platform: $name ($outcome: $why)" ;;
+    esac
+    n=$((n + 1))
+  done < <(grep -E "${XTF_LINE}[a-z0-9-]+: (SUCCESS|SKIP|ERROR|FAILURE)" "$log")
+  [ $n -gt 0 ] || echo "not ok - $platform: no in-guest test verdicts in $log"
+}
+
+# xen_reference OUT: the in-guest test outcomes under real Xen ("name OUTCOME" lines),
+# reusing build/tests/xen-mm.outcomes when it is newer than build/guest.elf.
+xen_reference() {
+  local ref=build/tests/xen-mm.outcomes
+  if [ ! -s "$ref" ] || [ "$ref" -ot build/guest.elf ]; then
+    mkdir -p build/tests/41-guest-mm-xen
+    scripts/xen.sh -t 180 -l build/tests/41-guest-mm-xen/xen.log test=all > /dev/null 2>&1
+    xtf_outcomes build/tests/41-guest-mm-xen/xen.log "$ref"
+  fi
+  cp "$ref" "$1"
+}
