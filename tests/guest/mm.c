@@ -70,3 +70,19 @@ long mmuext1(unsigned cmd, uint64_t arg1, uint64_t arg2)
     op.arg2.src_mfn = arg2;
     return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
+
+/* The lowest frame from 128 MiB up that our p2m does not contain: RAM on the 512 MiB test
+ * machine, and away from where hypervisors put themselves (low memory, the top). */
+bool mm_foreign_mfn(mfn_t *out)
+{
+    for (uint64_t m = 0x8000; m < 0x1f000; m++) {
+        bool ours = false;
+        for (uint64_t p = 0; p < gmem.nr_pages && !ours; p++)
+            ours = gmem.p2m[p] == m;
+        if (!ours) {
+            *out = mfn(m);
+            return true;
+        }
+    }
+    return false;
+}

@@ -58,6 +58,9 @@ long mmuext1(unsigned cmd, uint64_t arg1, uint64_t arg2);
 static inline uint64_t peek(const void *va) { return *(const volatile uint64_t *)va; }
 static inline void poke(void *va, uint64_t v) { *(volatile uint64_t *)va = v; }
 
+/* A machine frame of plain RAM the domain does not own; false if none was found. */
+bool mm_foreign_mfn(mfn_t *out);
+
 /* A multicall whose list contains an iret; see iret_probe.S. */
 long iret_probe(struct multicall_entry *list, unsigned nr, uint64_t magic);
 

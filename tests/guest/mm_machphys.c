@@ -21,4 +21,12 @@ XTF_TEST(mm_machphys, "mm-machphys",
     xtf_expect(res, m2p[a.mfn.v] == 0x12345, "M2P entry not updated");
     xtf_expect_rc(res, "restore", mmu_update1(ptr, a.pfn.v, NULL), 0);
     xtf_expect(res, m2p[a.mfn.v] == a.pfn.v, "M2P entry not restored");
+
+    mfn_t other;
+    if (!mm_foreign_mfn(&other))
+        return xtf_error(res, "no RAM frame outside our p2m found");
+    uint64_t before = m2p[other.v];
+    rc = mmu_update1((other.v << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, a.pfn.v, NULL);
+    xtf_expect_rc(res, "machphys update of a foreign frame", rc, -XEN_EINVAL);
+    xtf_expect(res, m2p[other.v] == before, "foreign frame's M2P entry changed");
 }

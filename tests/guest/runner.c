@@ -47,6 +47,19 @@ static enum xtf_outcome run_one(const struct xtf_test *t)
     return res.outcome;
 }
 
+/* The registered test whose name follows `after` in name order (NULL: the first). */
+static const struct xtf_test *next_by_name(const struct xtf_test *after)
+{
+    const struct xtf_test *best = NULL;
+    for (const struct xtf_test *const *t = _xtf_tests_start; t < _xtf_tests_end; t++) {
+        if (after && strcmp((*t)->name, after->name) <= 0)
+            continue;
+        if (!best || strcmp((*t)->name, best->name) < 0)
+            best = *t;
+    }
+    return best;
+}
+
 static const struct xtf_test *find(const char *name, size_t len)
 {
     for (const struct xtf_test *const *t = _xtf_tests_start; t < _xtf_tests_end; t++)
@@ -61,10 +74,9 @@ int xtf_run_list(const char *names)
     bool all = !strcmp(names, "all");
 
     printk("xtf: running %s\n", names);
-    if (all) {
-        for (const struct xtf_test *const *t = _xtf_tests_start; t < _xtf_tests_end; t++)
-            count[run_one(*t)]++;
-    }
+    /* "all" runs in name order, whatever order the linker kept. */
+    for (const struct xtf_test *t = all ? next_by_name(NULL) : NULL; t; t = next_by_name(t))
+        count[run_one(t)]++;
     for (const char *p = names; !all && *p; ) {
         size_t len = 0;
         while (p[len] && p[len] != ',' && p[len] != '+')
