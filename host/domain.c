@@ -25,6 +25,8 @@
 #include "mm/mm.h"
 
 #define UNSET_ADDR (~0ULL)
+/* Xen keeps room for a struct dom0_vga_console_info (40 bytes) after start_info. */
+#define DOM0_VGA_INFO_SIZE 40
 #define MAX_P2M_FRAMES 4096     /* p2m pages tracked while building: dom0 up to 8 GiB */
 
 static struct domain dom0;
@@ -246,7 +248,7 @@ static void compute_layout(const struct xen_parms *p, uint64_t nr_pages, struct 
     l->vphysmap_start = round_pgup(l->vkern_end);       /* no initrd yet */
     l->vphysmap_end = l->vphysmap_start + nr_pages * sizeof(uint64_t);
     l->vstartinfo_start = round_pgup(l->vphysmap_end);
-    l->vstartinfo_end = l->vstartinfo_start + sizeof(struct start_info);
+    l->vstartinfo_end = l->vstartinfo_start + sizeof(struct start_info) + DOM0_VGA_INFO_SIZE;
     l->vpt_start = round_pgup(l->vstartinfo_end);
     for (l->nr_pt_pages = 2; ; l->nr_pt_pages++) {
         l->vpt_end = l->vpt_start + l->nr_pt_pages * PAGE_SIZE;
@@ -451,7 +453,7 @@ static const char *guest_cmdline(const char *s)
     return s;
 }
 
-static void write_start_info(struct builder *b, const char *cmdline)
+static void write_start_info(struct builder *b, const char *cmdline, bool pae)
 {
     struct start_info *si = (struct start_info *)region_ptr(b, b->l.vstartinfo_start);
     uint64_t region_pages = (b->l.v_end - b->l.v_start) >> PAGE_SHIFT;
@@ -459,7 +461,8 @@ static void write_start_info(struct builder *b, const char *cmdline)
 
     _Static_assert(sizeof(struct start_info) <= PAGE_SIZE, "start_info fits one page");
     memset(si, 0, sizeof(*si));
-    strlcpy(si->magic, PVX_START_INFO_MAGIC, sizeof(si->magic));
+    /* As Xen: "xen-3.0-x86_64", plus "p" when the kernel declares PAE_MODE. */
+    snprintf(si->magic, sizeof(si->magic), "%s%s", PVX_START_INFO_MAGIC, pae ? "p" : "");
     si->nr_pages = b->l.nr_pages;
     si->shared_info = mfn_x(b->d->shared_info) << PAGE_SHIFT;
     si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
@@ -563,7 +566,7 @@ static const char *build_dom0(const struct boot_module *mod, struct cpu_regs *re
     err = setup_shared_info(d);
     if (err)
         return err;
-    write_start_info(b, guest_cmdline(mod->cmdline));
+    write_start_info(b, guest_cmdline(mod->cmdline), p.pae[0] != '\0' && strcmp(p.pae, "no") != 0);
     build_pagetables(b);
     err = pin_and_load(b, v);
     if (err)

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Boot build/guest.elf under the pvx host (build/host.elf) in QEMU with TCG and check the
+# whole path from both sides: the multiboot image shape, the host's boot and its Xen-style
+# layout lines, the guest's own report of start_info and its pagetable walk, agreement
+# between the host's layout and what the guest saw, option parsing, a clean poweroff, a
+# deliberate guest crash (the domain dies with a register dump, the host does not), and a
+# module that is not a PV kernel.  Prints the median wall time of three boots.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/guest/tap.sh
+out=build/tests/31-boot-pvx; mkdir -p "$out"
+
+boot() {  # boot LOG HOST_ARGS MODULE_STRING -> qemu.sh status; the log without the serial CRs
+  local log=$1 hargs=$2 mod=$3 rc
+  scripts/qemu.sh -t 60 -- -kernel build/host.elf -append "$hargs" -initrd "$mod" > "$log" 2>&1
+  rc=$?
+  sed -i 's/\r$//' "$log"
+  return $rc
+}
+
+hex() { echo $((16#$1)); }   # 64-bit two's complement, like the addresses
+
+# --- the image: a multiboot header with load addresses (QEMU refuses plain ELF64) ------------
+hdr=$(od -A d -t x4 -v -N 8192 build/host.elf | awk '
+  { for (i = 2; i <= NF; i++) w[n++] = $i }
+  END { for (i = 0; i < n; i++) if (w[i] == "1badb002") { print i * 4, w[i+1], w[i+4]; exit } }')
+off=${hdr%% *}; rest=${hdr#* }; flags=${rest%% *}; load=${rest#* }
+[ -n "$hdr" ] && [ $((0x$flags & 0x10000)) -ne 0 ] && [ "$load" = "00100000" ] && [ "$off" -lt 8192 ]
+tap "pvx: multiboot header in the first 8 KiB, a.out kludge, load at 1 MiB" $? \
+    "header '${hdr:-none}'"
+
+# --- the main boot, three times for the wall time -----------------------------------------
+times=()
+for i in 1 2 3; do
+  s=$(date +%s.%N); boot "$out/boot$i.log" "dom0_mem=32M" "build/guest.elf exit=poweroff"
+  rc=$?; e=$(date +%s.%N)
+  times+=("$(printf "%.2f" "$(echo "$e - $s" | bc)")")
+  [ $i -eq 1 ] && first_rc=$rc
+done
+log=$out/boot1.log
+cat "$log"
+
+tap_grep "pvx: host banner on the serial console" '^pvx: hypervisor starting' "$log"
+tap_grep "pvx: memory map read, frame table built" \
+    '^pvx: memory: frame table [0-9]+ KiB, [0-9]+ frames free for domains' "$log"
+tap_grep "pvx: guest module found" "^pvx: module 0: .* 'build/guest.elf exit=poweroff'" "$log"
+
+# The builder's layout lines, as Xen prints them.
+layout() { sed -nE "s/^pvx:  $1 *([0-9a-f]{16})->([0-9a-f]{16})\$/\1 \2/p" "$log" | head -1; }
+kern=$(layout "Loaded kernel:"); p2m=$(layout "Phys-Mach map:"); si=$(layout "Start info:")
+pt=$(layout "Page tables:"); stack=$(layout "Boot stack:"); total=$(layout "TOTAL:")
+[ -n "$kern" ] && [ -n "$p2m" ] && [ -n "$si" ] && [ -n "$pt" ] && [ -n "$stack" ] &&
+  [ -n "$total" ] && grep -qE '^pvx:  ENTRY ADDRESS: [0-9a-f]{16}$' "$log"
+tap "pvx: builder prints the Xen-style layout (kernel, p2m, start_info, pagetables, stack, total, entry)" $?
+
+# Order, alignment, padding and size rules of the bootstrap region.
+ok=1
+if [ -n "$total" ]; then
+  set -- $kern $p2m $si $pt $stack $total
+  ks=$(hex "$1") ke=$(hex "$2") ps=$(hex "$3") pe=$(hex "$4") ss=$(hex "$5") pts=$(hex "$7")
+  pte=$(hex "$8") sts=$(hex "$9") ste=$(hex "${10}") vs=$(hex "${11}") ve=$(hex "${12}")
+  page() { echo $(( ($1 + 4095) & ~4095 )); }
+  [ "$vs" -le "$ks" ] && [ "$ps" -eq "$(page "$ke")" ] && [ "$ss" -eq "$(page "$pe")" ] &&
+    [ "$pts" -eq "$(page "$(hex "$6")")" ] && [ "$sts" -eq "$pte" ] && [ $((ste - sts)) -eq 4096 ] &&
+    [ $((ve & 0x3fffff)) -eq 0 ] && [ $((ve - ste)) -ge 524288 ] &&
+    [ $((pe - ps)) -eq $((8192 * 8)) ] && ok=0
+fi
+tap "pvx: region in order, page aligned, p2m 8 bytes per page, stack one page, >= 512 KiB padding to 4 MiB" \
+    $ok "kernel $kern p2m $p2m start_info $si pt $pt stack $stack total $total"
+
+tap_grep "pvx: guest banner through console_io, prefixed (d0)" \
+    '^\(d0\) pvx-guest: hello from the pvx test guest' "$log"
+tap_grep "pvx: guest sees pvx through xen_version (4.17-pvx, PV ring 3)" \
+    '^\(d0\) pvx-guest: platform: pvx 4\.17-pvx \(PV, ring 3\)' "$log"
+tap_grep "pvx: hypercall page and bare syscall agree" \
+    '^\(d0\) pvx-guest: hypercall page and bare syscall agree \(xen_version 0x40011 / 0x40011\)' "$log"
+tap_grep "pvx: start_info magic, nr_pages (dom0_mem=32M), flags SIF_PRIVILEGED|SIF_INITDOMAIN" \
+    '^\(d0\) start_info: magic "xen-3\.0-x86_64p" nr_pages 8192 shared_info 0x[0-9a-f]+ flags 0x3$' "$log"
+tap_grep "pvx: guest command line is the module string minus the file name" \
+    '^\(d0\) start_info: cmd_line "exit=poweroff"$' "$log"
+
+# What the guest saw must be what the host laid out.
+if [ -n "$pt" ]; then
+  set -- $pt; n_pt=$(( ($(hex "$2") - $(hex "$1")) / 4096 ))
+  grep -qE "^\(d0\) start_info: pt_base 0x$1 nr_pt_frames $n_pt mfn_list 0x${p2m%% *}\$" "$log"
+  r=$?
+else
+  r=1
+fi
+tap "pvx: start_info pt_base, nr_pt_frames and mfn_list match the host's layout" $r
+g=$(grep -m1 -E '^\(d0\) layout: pagetables' "$log")
+[ -n "$g" ] && [ -n "$stack" ] && grep -q "stack 0x${stack%% *}-0x${stack##* } region end 0x${total##* }" <<<"$g"
+tap "pvx: guest-derived stack and region end match the host's" $? "guest: ${g:-none}"
+tap_walk "pvx: guest pagetable walk against the p2m" "$log"
+tap_grep "pvx: unknown hypercall refused and logged" '^pvx: d0: hypercall [0-9]+ not implemented' "$log"
+grep -q '^pvx: d0 shut down: poweroff' "$log" &&
+  grep -qE '^pvx: d0 torn down: 8193 frames released' "$log"
+tap "pvx: shutdown(poweroff) tears down all 8192 pages + shared_info" $?
+tap "pvx: clean poweroff through the exit port (QEMU status 33)" "$first_rc" "qemu.sh status $first_rc"
+
+# --- host options ------------------------------------------------------------------------
+boot "$out/mem64.log" "dom0_mem=64M bogus_opt" "build/guest.elf"; rc=$?
+grep -qE '^\(d0\) start_info: magic "xen-3\.0-x86_64p" nr_pages 16384 ' "$out/mem64.log" &&
+  grep -q "^pvx: unknown option 'bogus_opt' ignored" "$out/mem64.log" && [ $rc -eq 0 ]
+tap "pvx: dom0_mem=64M gives 16384 pages; an unknown option is warned about" $? "rc $rc"
+
+# --- a guest crash kills the domain, not the host ----------------------------------------
+boot "$out/crash.log" "dom0_mem=32M" "build/guest.elf crash=pagefault"; rc=$?
+cat "$out/crash.log"
+grep -qE '^pvx: d0 crashed: page fault at ffffffff[0-9a-f]{8} cr2 [0-9a-f]{16}' "$out/crash.log" &&
+  grep -qE '^    rip ffffffff[0-9a-f]{8}  cs e033 .* vector 14 ' "$out/crash.log" &&
+  grep -qE '^    rax [0-9a-f]{16}  rbx ' "$out/crash.log" &&
+  grep -q 'guest crashed (status 39)' "$out/crash.log" && ! grep -q 'PANIC' "$out/crash.log"
+tap "pvx: crash=pagefault crashes d0 with reason and register dump, status 39, no host panic" \
+    $? "rc $rc"
+grep -qE '^pvx: d0 torn down: 8193 frames released' "$out/crash.log"
+tap "pvx: a crashed domain's frames are all released" $?
+
+# --- a module that is not a PV kernel ------------------------------------------------------
+printf 'not an elf\n' > "$out/not-a-kernel"
+boot "$out/bad.log" "" "$out/not-a-kernel"; rc=$?
+grep -q '^pvx: cannot build d0: not an ELF file' "$out/bad.log" &&
+  grep -q 'guest crashed (status 39)' "$out/bad.log" && ! grep -q 'PANIC' "$out/bad.log"
+tap "pvx: a non-ELF module is refused with the reason (status 39, no panic)" $? "rc $rc"
+boot "$out/nonotes.log" "" "build/host.elf"; rc=$?
+grep -q '^pvx: cannot build d0: no Xen ELF notes' "$out/nonotes.log" && [ $rc -ne 0 ] &&
+  ! grep -q 'PANIC' "$out/nonotes.log"
+tap "pvx: an ELF64 without Xen notes is refused with the reason" $? "rc $rc"
+
+echo "pvx boot wall time (TCG): median $(median "${times[@]}") s of ${times[*]}"
