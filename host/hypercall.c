@@ -28,11 +28,10 @@
 static void audit_after(unsigned long nr)
 {
     char why[160];
-    struct mm_domain *d = &current->domain->mm;
 
     if (!PVX_DEBUG_AUDIT)
         return;
-    if (mm_audit(&d, 1, why, sizeof(why)) != 0) {
+    if (mm_audit(NULL, 0, why, sizeof(why)) != 0) {
         printk("pvx: audit failed after hypercall %lu: %s\n", nr, why);
         domain_crash(current->domain, "paging invariant violated");
     }

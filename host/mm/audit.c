@@ -137,6 +137,8 @@ static int audit_frame(struct audit *a, struct mm_domain *const *doms, unsigned 
     if ((pg->flags & PGF_SHARED) && pg->type != MM_TYPE_WRITABLE)
         return fail(a, "shared frame lost its writable type", mfn, -1);
     expect(mfn, false);                                /* the allocation */
+    pg->audit_count += pg->ext_count;                  /* the host's typed references */
+    pg->audit_type_count += pg->ext_count;
     if (pg->flags & PGF_PINNED)
         expect(mfn, true);
     if (pg->flags & PGF_SHARED)
@@ -147,33 +149,23 @@ static int audit_frame(struct audit *a, struct mm_domain *const *doms, unsigned 
 int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t why_len)
 {
     struct audit a = { why, why_len };
-    uint64_t i, owned[8] = { 0 };
+    uint64_t i, owned[MM_MAX_DOMAINS] = { 0 };
     unsigned n, k;
 
     if (why_len > 0)
         why[0] = '\0';
+    if (nr_doms == 0) {
+        doms = mm_domains;
+        nr_doms = mm_nr_domains;
+    }
     for (i = 0; i < mm_frames; i++) {
         struct page_info *pg = mm_page(_mfn(i));
 
         pg->audit_count = pg->audit_type_count = 0;
     }
-    for (i = 0; i < mm_frames; i++) {
-        struct page_info *pg = mm_page(_mfn(i));
-
-        if (audit_frame(&a, doms, nr_doms, pg) != 0)
-            return -1;
-        for (n = 0; n < nr_doms && n < 8; n++)
-            if ((pg->flags & PGF_ALLOCATED) && pg->owner == doms[n])
-                owned[n]++;
-        if ((pg->flags & PGF_ALLOCATED) && (pg->flags & PGF_VALIDATED) && pg->type_count > 0 &&
-            pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 && audit_table(&a, pg) != 0)
-            return -1;
-    }
     for (n = 0; n < nr_doms; n++) {
         const struct mm_domain *d = doms[n];
 
-        if (n < 8 && owned[n] != d->tot_pages)
-            return fail(&a, "tot_pages differs from the frames the domain owns", owned[n], -1);
         for (k = 0; k < d->nr_vcpus; k++) {
             if (d->vcpu[k] == NULL)
                 continue;
@@ -182,6 +174,21 @@ int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t 
                 return -1;
         }
     }
+    for (i = 0; i < mm_frames; i++) {
+        struct page_info *pg = mm_page(_mfn(i));
+
+        if (audit_frame(&a, doms, nr_doms, pg) != 0)
+            return -1;
+        for (n = 0; n < nr_doms && n < MM_MAX_DOMAINS; n++)
+            if ((pg->flags & PGF_ALLOCATED) && pg->owner == doms[n])
+                owned[n]++;
+        if ((pg->flags & PGF_ALLOCATED) && (pg->flags & PGF_VALIDATED) && pg->type_count > 0 &&
+            pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 && audit_table(&a, pg) != 0)
+            return -1;
+    }
+    for (n = 0; n < nr_doms && n < MM_MAX_DOMAINS; n++)
+        if (owned[n] != doms[n]->tot_pages)
+            return fail(&a, "tot_pages differs from the frames the domain owns", owned[n], -1);
     for (i = 0; i < mm_frames; i++) {
         struct page_info *pg = mm_page(_mfn(i));
 

@@ -17,6 +17,8 @@ uint64_t mm_frames;
 static uint64_t free_head = INVALID_MFN_RAW;
 static uint64_t free_count;
 static uint32_t mm_tlb_clock = 1;
+struct mm_domain *mm_domains[MM_MAX_DOMAINS];   /* every domain mm_domain_init has seen */
+unsigned mm_nr_domains;
 
 #define INVALID_M2P_ENTRY (~0ULL)
 
@@ -44,6 +46,7 @@ void mm_init(void *table, uint64_t nr_frames)
     free_head = INVALID_MFN_RAW;
     free_count = 0;
     mm_tlb_clock = 1;
+    mm_nr_domains = 0;
 }
 
 static void free_list_push(struct page_info *pg)
@@ -169,6 +172,11 @@ void mm_domain_init(struct mm_domain *d, domid_t domid, uint64_t max_pages)
     d->nr_vcpus = 0;
     for (i = 0; i < PVX_MAX_VCPUS; i++)
         d->vcpu[i] = NULL;
+    for (i = 0; i < mm_nr_domains; i++)
+        if (mm_domains[i] == d)
+            return;
+    if (mm_nr_domains < MM_MAX_DOMAINS)
+        mm_domains[mm_nr_domains++] = d;
 }
 
 void mm_vcpu_init(struct mm_domain *d, struct mm_vcpu *v)
@@ -258,6 +266,8 @@ int mm_get_page_type(struct page_info *pg, unsigned type)
         return 0;
     }
     if (pg->type != type || !(pg->flags & PGF_VALIDATED)) {
+        uint8_t old_type = pg->type, old_flags = pg->flags;
+
         /* A TLB entry made through the old role must not outlive it into the new one. */
         if (pg->type != MM_TYPE_NONE && pg->flush_stamp == mm_tlb_clock)
             mm_flush_tlb();
@@ -266,7 +276,10 @@ int mm_get_page_type(struct page_info *pg, unsigned type)
         pg->type_count = 1;
         rc = is_pagetable_type(type) ? mm_validate_table(pg, type) : 0;
         if (rc != 0) {
+            /* Refused: the frame keeps its old type, as if never asked. */
             pg->type_count = 0;
+            pg->type = old_type;
+            pg->flags = old_flags;
             return rc;
         }
         pg->flags |= PGF_VALIDATED;
@@ -294,7 +307,7 @@ void mm_put_page_type(struct page_info *pg)
     pg->flush_stamp = mm_tlb_clock;
 }
 
-int mm_get_page_and_type(struct mm_domain *d, mfn_t mfn, enum mm_page_type type)
+int mm_get_typed(const struct mm_domain *d, mfn_t mfn, unsigned type)
 {
     struct page_info *pg = mm_get_page_from_mfn(mfn_x(mfn), d);
     int rc;
@@ -307,14 +320,55 @@ int mm_get_page_and_type(struct mm_domain *d, mfn_t mfn, enum mm_page_type type)
     return rc;
 }
 
+void mm_put_typed(mfn_t mfn)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    mm_put_page_type(pg);
+    mm_put_page(pg);
+}
+
+/* The host's own typed references (a GDT frame, say) are counted apart so that the audit can
+ * account for them. */
+int mm_get_page_and_type(struct mm_domain *d, mfn_t mfn, enum mm_page_type type)
+{
+    int rc = mm_get_typed(d, mfn, type);
+
+    if (rc == 0)
+        mm_page(mfn)->ext_count++;
+    return rc;
+}
+
 void mm_put_page_and_type(mfn_t mfn)
 {
     struct page_info *pg = mm_page(mfn);
 
+    if (pg == NULL || pg->ext_count == 0) {
+        printk("mm: put_page_and_type without a matching get (mfn %#llx)\n",
+               (unsigned long long)mfn_x(mfn));
+        return;
+    }
+    pg->ext_count--;
+    mm_put_typed(mfn);
+}
+
+void mm_frame_state(mfn_t mfn, struct mm_frame_state *st)
+{
+    struct page_info *pg = mm_page(mfn);
+
+    st->owner = NULL;
+    st->count = st->type_count = 0;
+    st->type = MM_TYPE_NONE;
+    st->pinned = st->host = st->ram = false;
     if (pg == NULL)
         return;
-    mm_put_page_type(pg);
-    mm_put_page(pg);
+    st->owner = (pg->flags & PGF_ALLOCATED) ? pg->owner : NULL;
+    st->count = pg->count;
+    st->type_count = pg->type_count;
+    st->type = pg->type_count > 0 ? (enum mm_page_type)pg->type : MM_TYPE_NONE;
+    st->pinned = (pg->flags & PGF_PINNED) != 0;
+    st->host = (pg->flags & PGF_HOST) != 0;
+    st->ram = (pg->flags & PGF_RAM) != 0;
 }
 
 enum mm_page_type mm_frame_type(mfn_t mfn)

@@ -75,7 +75,8 @@ void mm_domain_teardown(struct mm_domain *d);
 
 /* Check DESIGN.md invariants 1-5 and 7 over the whole frame table and every pagetable
  * reachable from the domains' pins and base pointers.  0 if all hold; otherwise -1 with the
- * first violation described in `why`. */
+ * first violation described in `why`.  nr_doms == 0 audits every domain mm_domain_init has
+ * seen (a frame owned by a domain outside the list is itself a violation). */
 int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t why_len);
 
 /* --- additions for the builder, the host and the tests ---------------------------------------- */
@@ -86,7 +87,7 @@ enum mm_page_type {
     MM_TYPE_SEG_DESC,
 };
 
-/* Zero `d`, set its id and allocation limit; no vCPU yet. */
+/* Set d's id and allocation limit, no vCPU yet, and register it for mm_audit (up to 8). */
 void mm_domain_init(struct mm_domain *d, domid_t domid, uint64_t max_pages);
 /* Zero `v` (no base pointers, no LDT) and attach it to `d` as its next vCPU. */
 void mm_vcpu_init(struct mm_domain *d, struct mm_vcpu *v);
@@ -100,7 +101,16 @@ struct mm_domain *mm_frame_owner(mfn_t mfn);
  * one).  0, or -XEN_EINVAL (not owned / type in use) or a validation errno. */
 int mm_get_page_and_type(struct mm_domain *d, mfn_t mfn, enum mm_page_type type);
 void mm_put_page_and_type(mfn_t mfn);
-/* Read-only views for tests, the audit and debugging. */
+/* Read-only views for tests and debugging.  A frame with no type references has no type in
+ * force: its dormant type (and whether taking a new one will flush the TLB) is not state a
+ * guest can observe, and a refused operation may change it. */
+struct mm_frame_state {
+    struct mm_domain *owner;
+    uint32_t count, type_count;
+    enum mm_page_type type;
+    bool pinned, host, ram;
+};
+void mm_frame_state(mfn_t mfn, struct mm_frame_state *st);
 enum mm_page_type mm_frame_type(mfn_t mfn);
 uint32_t mm_frame_count(mfn_t mfn);
 uint32_t mm_frame_type_count(mfn_t mfn);

@@ -127,13 +127,13 @@ static int new_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn)
         arch_load_cr3(old);
         return 0;
     }
-    rc = mm_get_page_and_type(d, _mfn(mfn), MM_TYPE_L4);
+    rc = mm_get_typed(d, _mfn(mfn), MM_TYPE_L4);
     if (rc != 0)
         return rc;
     v->guest_table = _mfn(mfn);
     arch_load_cr3(v->guest_table);
     if (mfn_valid_raw(old))
-        mm_put_page_and_type(old);
+        mm_put_typed(old);
     return 0;
 }
 
@@ -150,7 +150,8 @@ static bool maps_guest_kernel(mfn_t l4)
     return found;
 }
 
-/* mfn 0 clears the user base pointer, as under Xen. */
+/* mfn 0 clears the user base pointer, as under Xen.  The kernel-space check reads the frame
+ * before it is validated (validation rewrites entries), so a refusal leaves it untouched. */
 static int new_user_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn)
 {
     mfn_t old = v->guest_table_user;
@@ -159,17 +160,17 @@ static int new_user_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn
     if (mfn_valid_raw(old) ? mfn_x(old) == mfn : mfn == 0)
         return 0;
     if (mfn != 0) {
-        rc = mm_get_page_and_type(d, _mfn(mfn), MM_TYPE_L4);
+        if (mm_frame_owner(_mfn(mfn)) != d)
+            return -XEN_EINVAL;
+        if (maps_guest_kernel(_mfn(mfn)))
+            return -XEN_EINVAL;
+        rc = mm_get_typed(d, _mfn(mfn), MM_TYPE_L4);
         if (rc != 0)
             return rc;
-        if (maps_guest_kernel(_mfn(mfn))) {
-            mm_put_page_and_type(_mfn(mfn));
-            return -XEN_EINVAL;
-        }
     }
     v->guest_table_user = mfn != 0 ? _mfn(mfn) : invalid_mfn();
     if (mfn_valid_raw(old))
-        mm_put_page_and_type(old);
+        mm_put_typed(old);
     return 0;
 }
 
@@ -379,9 +380,9 @@ void mm_domain_teardown(struct mm_domain *d)
         if (v == NULL)
             continue;
         if (mfn_valid_raw(v->guest_table))
-            mm_put_page_and_type(v->guest_table);
+            mm_put_typed(v->guest_table);
         if (mfn_valid_raw(v->guest_table_user))
-            mm_put_page_and_type(v->guest_table_user);
+            mm_put_typed(v->guest_table_user);
         v->guest_table = v->guest_table_user = invalid_mfn();
     }
     for (i = 0; i < mm_frames; i++) {
@@ -389,7 +390,7 @@ void mm_domain_teardown(struct mm_domain *d)
 
         if (pg->owner == d && (pg->flags & PGF_PINNED)) {
             pg->flags &= (uint8_t)~PGF_PINNED;
-            mm_put_page_and_type(_mfn(i));
+            mm_put_typed(_mfn(i));
         }
     }
     for (i = 0; i < mm_frames; i++) {
@@ -397,7 +398,7 @@ void mm_domain_teardown(struct mm_domain *d)
 
         if (pg->owner == d && (pg->flags & PGF_SHARED)) {
             pg->flags &= (uint8_t)~PGF_SHARED;
-            mm_put_page_and_type(_mfn(i));
+            mm_put_typed(_mfn(i));
         }
     }
     for (i = 0; i < mm_frames; i++) {

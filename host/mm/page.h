@@ -29,6 +29,7 @@ struct page_info {
     uint32_t count;           /* general references */
     uint32_t type_count;      /* references to the current type */
     uint32_t flush_stamp;     /* mm_tlb_clock when type_count last fell to zero */
+    uint32_t ext_count;       /* typed references the host holds via mm_get_page_and_type */
     uint32_t audit_count;     /* scratch for mm_audit: references found */
     uint32_t audit_type_count;
     uint8_t type;             /* enum mm_page_type */
@@ -47,9 +48,15 @@ int mm_get_page_type(struct page_info *pg, unsigned type);
 void mm_put_page_type(struct page_info *pg);
 /* The frame `mfn` owned by `d` with one general reference taken, or NULL. */
 struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d);
+/* A general and a type reference for mm's own holders (pins, base pointers). */
+int mm_get_typed(const struct mm_domain *d, mfn_t mfn, unsigned type);
+void mm_put_typed(mfn_t mfn);
 /* Full TLB flush that also advances the clock stale-TLB checks compare against. */
 void mm_flush_tlb(void);
 extern uint64_t mm_frames;                      /* size of the frame table */
+#define MM_MAX_DOMAINS 8
+extern struct mm_domain *mm_domains[MM_MAX_DOMAINS];
+extern unsigned mm_nr_domains;
 
 /* --- pagetable.c ------------------------------------------------------------------------- */
 int mm_validate_table(struct page_info *pg, unsigned type);
