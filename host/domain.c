@@ -604,9 +604,13 @@ void domain_build_and_run(const struct boot_module *mod)
         dom0_arch_vcpu0.regs = NULL;    /* nothing ran: no guest registers to show */
         domain_crash(&dom0, "domain build failed");
     }
+    arch_load_cr3(dom0_vcpu0.mm.guest_table);
+    unsigned bad = arch_guest_access_selfcheck(regs->rsi, builder.l.vpt_start);
+    if (bad)
+        arch_panic("guest memory access checks: %u of 9 wrong", bad);
+    printk("pvx: guest memory access checks: 9 of 9 as expected\n");
     printk("pvx: d0: entering the guest at %016lx, rsp %016lx, start_info %016lx\n",
            regs->rip, regs->rsp, regs->rsi);
-    arch_load_cr3(dom0_vcpu0.mm.guest_table);
     arch_enter_guest(regs);
 }
 

@@ -68,6 +68,8 @@ fi
 tap "pvx: region in order, page aligned, p2m 8 bytes per page, stack one page, >= 512 KiB padding to 4 MiB" \
     $ok "kernel $kern p2m $p2m start_info $si pt $pt stack $stack total $total"
 
+tap_grep "pvx: copy_from/to_guest refuse unmapped, host, non-canonical, wrapping and read-only addresses" \
+    '^pvx: guest memory access checks: 9 of 9 as expected' "$log"
 tap_grep "pvx: guest banner through console_io, prefixed (d0)" \
     '^\(d0\) pvx-guest: hello from the pvx test guest' "$log"
 tap_grep "pvx: guest sees pvx through xen_version (4.17-pvx, PV ring 3)" \

@@ -165,6 +165,9 @@ void arch_dump_regs(const struct cpu_regs *regs);
 void arch_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void arch_exit_qemu(unsigned value) __attribute__((noreturn));
 
+/* guest_access.c */
+unsigned arch_guest_access_selfcheck(uint64_t readable, uint64_t readonly);
+
 /* entry.S */
 void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));
 size_t arch_copy_fixup(void *dst, const void *src, size_t len);
