@@ -541,7 +541,15 @@ static const char *build_dom0(const struct boot_module *mod, struct cpu_regs *re
         return err;
     printk("pvx:  Dom0 kernel: 64-bit, PAE, lsb, paddr %#lx -> %#lx\n", p.pstart, p.pend);
 
-    compute_layout(&p, host_opts.dom0_mem >> PAGE_SHIFT, &b->l);
+    uint64_t nr_pages = host_opts.dom0_mem >> PAGE_SHIFT;
+    if (nr_pages + 1 > mm_free_frames())
+        return "dom0_mem is larger than the free memory";
+    /* Bound the region before the layout search: it must fit in the domain and not wrap. */
+    if (p.virt_kend - p.virt_base > (nr_pages << PAGE_SHIFT))
+        return "dom0_mem is too small for the kernel image";
+    if (p.virt_base + (nr_pages << PAGE_SHIFT) + (8ULL << 20) < p.virt_base)
+        return "the bootstrap region would wrap around the address space";
+    compute_layout(&p, nr_pages, &b->l);
     if (!canonical(b->l.v_start) || !canonical(b->l.v_end - 1) ||
         (b->l.v_start >> 63) != ((b->l.v_end - 1) >> 63) || b->l.v_end < b->l.v_start)
         return "the bootstrap region is not canonical";
