@@ -7,6 +7,10 @@ HOST_OBJS := $(patsubst host/%,$(BUILD)/host/%.o,$(basename $(HOST_SRCS)))
 
 ALL += $(BUILD)/host.elf
 
+# xen_version(XENVER_changeset) reports the commit the host was built from.
+$(BUILD)/host/version.o: HOST_CFLAGS += \
+    -DPVX_CHANGESET='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
+
 # --no-relax: -fpie code reaches other files' symbols through the GOT; ld's relaxation of a
 # non-PIE link would turn those loads into 32-bit absolute moves, which cannot hold an
 # address at 0xffff83....  Kept GOT entries are filled at link time (host.ld puts .got in

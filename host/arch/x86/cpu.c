@@ -97,11 +97,11 @@ static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist)
 
 static void load_idt(void)
 {
-    for (unsigned v = 0; v < 256; v++)
-        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], 0);
-    set_idt_entry(TRAP_nmi, (uint64_t)(uintptr_t)arch_exception_stubs[TRAP_nmi], IST_NMI);
-    set_idt_entry(TRAP_double_fault, (uint64_t)(uintptr_t)arch_exception_stubs[TRAP_double_fault], IST_DF);
-    set_idt_entry(TRAP_machine_check, (uint64_t)(uintptr_t)arch_exception_stubs[TRAP_machine_check], IST_MC);
+    for (unsigned v = 0; v < 256; v++) {
+        unsigned ist = v == TRAP_nmi ? IST_NMI : v == TRAP_double_fault ? IST_DF :
+                       v == TRAP_machine_check ? IST_MC : 0;
+        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist);
+    }
 
     struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
     __asm__ volatile("lidt %0" :: "m"(p));

@@ -114,6 +114,8 @@ static void guest_trap(struct cpu_regs *regs)
         printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
         return;
     }
+    /* A fault taken on an IST stack (double fault, machine check) has its frame there. */
+    current->arch->regs = regs;
     if (vec == TRAP_page_fault)
         snprintf(why, sizeof(why), "page fault at %016lx cr2 %016lx error %x (%s, %s, %s)",
                  regs->rip, read_cr2(), regs->error_code,
