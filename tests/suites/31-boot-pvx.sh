@@ -129,4 +129,23 @@ grep -q '^pvx: cannot build d0: no Xen ELF notes' "$out/nonotes.log" && [ $rc -n
   ! grep -q 'PANIC' "$out/nonotes.log"
 tap "pvx: an ELF64 without Xen notes is refused with the reason" $? "rc $rc"
 
+# A guest that claims another Xen ABI, and one cut short: refused by the builder, not a crash.
+python3 - "$out" <<'PY'
+import sys
+out = sys.argv[1]
+img = open("build/guest.elf", "rb").read()
+assert img.count(b"xen-3.0\0") == 1
+open(out + "/xen-2.0.elf", "wb").write(img.replace(b"xen-3.0\0", b"xen-2.0\0"))
+open(out + "/truncated.elf", "wb").write(img[:len(img) // 3])
+PY
+boot "$out/xen20.log" "" "$out/xen-2.0.elf"; rc=$?
+grep -q '^pvx: cannot build d0: XEN_VERSION is not "xen-3.0"' "$out/xen20.log" &&
+  grep -q 'guest crashed (status 39)' "$out/xen20.log"
+tap "pvx: a kernel with XEN_VERSION \"xen-2.0\" is refused" $? "rc $rc"
+boot "$out/trunc.log" "" "$out/truncated.elf"; rc=$?
+grep -qE '^pvx: cannot build d0: ' "$out/trunc.log" && ! grep -q 'PANIC' "$out/trunc.log" &&
+  grep -q 'guest crashed (status 39)' "$out/trunc.log"
+tap "pvx: a truncated kernel image is refused with a reason ($(sed -nE 's/^pvx: cannot build d0: //p' "$out/trunc.log"))" \
+    $? "rc $rc"
+
 echo "pvx boot wall time (TCG): median $(median "${times[@]}") s of ${times[*]}"
