@@ -567,6 +567,7 @@ static const char *build_dom0(const struct boot_module *mod, struct cpu_regs *re
            b->l.nr_pages, mfn_x(pfn_to_mfn(b, 0)), b->l.nr_pages - 1,
            mfn_x(pfn_to_mfn(b, b->l.nr_pages - 1)));
     print_layout(&b->l, &p);
+    printk("pvx: Dom0 has maximum %u VCPUs\n", PVX_MAX_VCPUS);
 
     load_kernel(b, &img, &p);
     if (p.virt_hypercall != UNSET_ADDR)
@@ -617,6 +618,12 @@ void domain_build_and_run(const struct boot_module *mod)
     if (bad)
         arch_panic("guest memory access checks: %u of 9 wrong", bad);
     printk("pvx: guest memory access checks: 9 of 9 as expected\n");
+    if (host_opts.selftest_host_fault) {
+        /* The test of the host's own fault path: a read with no fixup must panic (0x1f). */
+        uint64_t addr = 0x8, v;
+        printk("pvx: selftest: the host reads unmapped address %#lx\n", addr);
+        __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory");
+    }
     printk("pvx: d0: entering the guest at %016lx, rsp %016lx, start_info %016lx\n",
            regs->rip, regs->rsp, regs->rsi);
     arch_enter_guest(regs);

@@ -6,6 +6,7 @@
 #ifndef PVX_HOST_H
 #define PVX_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "domain.h"
@@ -35,6 +36,7 @@ struct boot_module {
 /* Host command line options. */
 struct host_options {
     uint64_t dom0_mem;            /* bytes; dom0_mem=32M */
+    bool selftest_host_fault;     /* selftest=host_fault: fault in the host on purpose */
 };
 extern struct host_options host_opts;
 extern char host_cmdline[1024];

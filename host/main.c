@@ -69,6 +69,8 @@ static void parse_option(const char *opt)
         else
             printk("pvx: bad dom0_mem '%s' (want e.g. 32M, at least 4M); keeping %lu MiB\n",
                    val, host_opts.dom0_mem >> 20);
+    } else if (klen == 8 && strncmp(opt, "selftest", 8) == 0 && strcmp(val, "host_fault") == 0) {
+        host_opts.selftest_host_fault = true;
     } else if ((klen == 7 && strncmp(opt, "console", 7) == 0) ||
                (klen == 8 && strncmp(opt, "noreboot", 8) == 0) ||
                (klen == 4 && strncmp(opt, "com1", 4) == 0)) {

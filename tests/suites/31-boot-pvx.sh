@@ -118,6 +118,14 @@ tap "pvx: crash=pagefault crashes d0 with reason and register dump, status 39, n
 grep -qE '^pvx: d0 torn down: 8193 frames released' "$out/crash.log"
 tap "pvx: a crashed domain's frames are all released" $?
 
+# --- a fault in the host itself: no fixup, so a dump and the panic status -------------------
+boot "$out/hostfault.log" "selftest=host_fault" "build/guest.elf"; rc=$?
+grep -qE '^pvx: host page fault at ffff8300[0-9a-f]{8} cr2 0000000000000008' "$out/hostfault.log" &&
+  grep -qE '^    rip ffff8300[0-9a-f]{8}  cs e008 ' "$out/hostfault.log" &&
+  grep -q '^pvx: PANIC: exception 14 in the host' "$out/hostfault.log" &&
+  grep -q 'host panicked (status 63)' "$out/hostfault.log"
+tap "pvx: an unfixed host fault panics with a dump and status 63 (selftest=host_fault)" $? "rc $rc"
+
 # --- a module that is not a PV kernel ------------------------------------------------------
 printf 'not an elf\n' > "$out/not-a-kernel"
 boot "$out/bad.log" "" "$out/not-a-kernel"; rc=$?
