@@ -13,6 +13,13 @@
 
 /* The kernel base pointer in force: reading cr3 in ring 3 would trap, so we remember it. */
 static uint64_t pv_cr3;
+/* Try the exit port before SCHEDOP_shutdown (off: test the hypervisor's own shutdown). */
+static bool pv_exit_port = true;
+
+void pv_pvops_exit_port(bool on)
+{
+    pv_exit_port = on;
+}
 
 void pv_pvops_init(uint64_t boot_cr3)
 {
@@ -69,7 +76,7 @@ static __attribute__((__noreturn__)) void pv_shutdown(unsigned reason)
     struct physdev_set_iopl iopl = { .iopl = 1 };
     struct sched_shutdown sd = { .reason = reason };
 
-    if (HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl) == 0)
+    if (pv_exit_port && HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl) == 0)
         outl(EXIT_PORT, EXIT_VALUE_BASE + reason);
     for (;;)
         HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);

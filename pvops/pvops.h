@@ -10,6 +10,7 @@
 #ifndef PVOPS_H
 #define PVOPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,5 +48,8 @@ void pvops_select(const struct pvops *ops);
 
 /* Hypercall backend setup: the cr3 it starts from (machine address of the boot L4). */
 void pv_pvops_init(uint64_t boot_cr3);
+
+/* Whether shutdown first tries the exit port (default on); off leaves it to the hypervisor. */
+void pv_pvops_exit_port(bool on);
 
 #endif

@@ -95,10 +95,14 @@ static void crash_on_request(void)
     printk("pvx-guest: crash=%s did not crash (unknown kind or no fault)\n", what);
 }
 
-/* exit=poweroff|reboot|crash, default poweroff. */
+/* exit=poweroff|reboot|crash, default poweroff; exitport=off (PV) leaves the end of the
+ * run to the hypervisor's SCHEDOP_shutdown instead of writing QEMU's exit port. */
 static unsigned exit_reason(void)
 {
     char what[16];
+    if (boot_is_pv() && cmdline_get(boot.cmdline, "exitport", what, sizeof(what)) &&
+        !strcmp(what, "off"))
+        pv_pvops_exit_port(false);
     if (!cmdline_get(boot.cmdline, "exit", what, sizeof(what)) || !strcmp(what, "poweroff"))
         return SHUTDOWN_poweroff;
     if (!strcmp(what, "reboot"))

@@ -33,3 +33,12 @@ tap "xen: clean poweroff through the exit port (dom0 iopl)" "$first_rc" \
     "xen.sh status $first_rc: $(cat "$out/boot1.err")"
 
 echo "Xen boot wall time (TCG): median $(median "${times[@]}") s of ${times[*]}"
+
+# The fallback: without the exit port, SCHEDOP_shutdown only halts Xen ("Hardware Dom0
+# halted", thanks to noreboot); scripts/xen.sh must notice, stop QEMU and say so (status 3).
+s=$(date +%s)
+scripts/xen.sh -t 120 -l "$out/halt.log" exitport=off > /dev/null 2> "$out/halt.err"
+rc=$?
+cat "$out/halt.err"
+grep -q 'Hardware Dom0 halted' "$out/halt.log" && [ $rc -eq 3 ] && [ $(( $(date +%s) - s )) -lt 60 ]
+tap "xen: SCHEDOP_shutdown alone halts Xen and xen.sh stops QEMU (status 3)" $? "xen.sh status $rc"
