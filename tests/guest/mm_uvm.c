@@ -2,8 +2,9 @@
  * Hypotheses:
  *  mm-uvm:          update_va_mapping rewrites the L1 entry of a VA; with UVMF_INVLPG,
  *                   UVMF_TLB_FLUSH (local or all) the new frame is visible at once.
- *  mm-uvm-refused:  update_va_mapping refuses to map a pagetable frame writable and to
- *                   change a VA that has no L1 table, leaving the old mapping in place.
+ *  mm-uvm-refused:  update_va_mapping refuses to map a pagetable frame writable, to
+ *                   change a VA that has no L1 table, and to touch the hypervisor's range
+ *                   (L4 slots 256-271), leaving the old mapping in place.
  */
 #include "mm.h"
 
@@ -36,7 +37,7 @@ XTF_TEST(mm_uvm, "mm-uvm",
 }
 
 XTF_TEST(mm_uvm_refused, "mm-uvm-refused",
-         "update_va_mapping refuses a writable pagetable mapping and a VA without an L1")
+         "update_va_mapping refuses a writable pagetable mapping, a VA without an L1, a host VA")
 {
     struct page s;
 
@@ -51,4 +52,7 @@ XTF_TEST(mm_uvm_refused, "mm-uvm-refused",
     rc = HYPERVISOR_update_va_mapping(TEST_SLOT_VA, pte_make(s.mfn, PTE_DATA),
                                       UVMF_INVLPG | UVMF_LOCAL);
     xtf_expect_rc(res, "VA without an L1", rc, -XEN_EINVAL);
+    rc = HYPERVISOR_update_va_mapping(0xffff830000000000ULL, pte_make(s.mfn, PTE_DATA),
+                                      UVMF_INVLPG | UVMF_LOCAL);
+    xtf_expect_rc(res, "VA in the hypervisor's range", rc, -XEN_EINVAL);
 }
