@@ -22,7 +22,8 @@ done
 
 case "$accel" in
   tcg) cpu="-accel tcg -cpu max,-smap" ;;
-  kvm) cpu="-accel kvm -cpu host,-smap" ;;
+  # kvm_pvm here rejects the arch-capabilities MSR that -cpu host asks for.
+  kvm) cpu="-accel kvm -cpu host,-smap,-arch-capabilities" ;;
   *) echo "qemu.sh: ACCEL must be tcg or kvm, not '$accel'" >&2; exit 2 ;;
 esac
 
