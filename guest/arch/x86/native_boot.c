@@ -4,6 +4,7 @@
  * table (any exception ends the run as a crash) and the native pvops, then runs kmain().
  */
 #include <public/hvm_start_info.h>
+#include <public/sched.h>
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/mem.h"
@@ -46,7 +47,7 @@ void native_trap(const struct native_trap_frame *f)
     printk("native: exception %lu error %#lx at rip %#lx (cr2 %#lx)\n",
            f->vector, f->error, f->rip, cr2);
     printk("native: crashed\n");
-    pvops->shutdown(3 /* SHUTDOWN_crash */);
+    pvops->shutdown(SHUTDOWN_crash);
 }
 
 /* The PVH command line, when QEMU passed one inside the mapped GiB. */
