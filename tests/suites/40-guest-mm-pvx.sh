@@ -21,6 +21,22 @@ tap_xtf pvx "$log"
 tap_grep "pvx: test summary line" "^(\\(d0\\) )?xtf: summary: [0-9]+ success" "$log"
 tap "pvx: guest powered off cleanly after the tests" $rc "qemu.sh status $rc: $(cat "$out/pvx.err")"
 
+# The same tests on the debug host, which audits every paging invariant after every
+# hypercall and crashes the domain on the first violation.
+if [ -f build/host-debug.elf ]; then
+  dlog=$out/pvx-debug.log
+  scripts/qemu.sh -t 120 -l "$dlog" -- -kernel build/host-debug.elf -append "dom0_mem=32M" \
+    -initrd "build/guest.elf test=all" > /dev/null 2> "$out/pvx-debug.err"
+  drc=$?
+  tap_xtf pvx-debug "$dlog"
+  ! grep -q "audit failed" "$dlog"
+  tap "pvx-debug: no paging invariant violated, audited after every hypercall" $? \
+    "$(grep -m1 'audit failed' "$dlog")"
+  tap "pvx-debug: guest powered off cleanly after the tests" $drc "qemu.sh status $drc"
+else
+  echo "not ok - pvx-debug: build/host-debug.elf missing (make build/host-debug.elf)"
+fi
+
 xtf_outcomes "$log" "$out/pvx.outcomes"
 if [ ! -r /boot/xen-4.17-amd64.gz ]; then
   echo "ok - compare pvx with Xen # SKIP Xen 4.17 not installed"
