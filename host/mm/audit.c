@@ -62,6 +62,40 @@ static bool known_domain(struct mm_domain *const *doms, unsigned n, const struct
     return false;
 }
 
+/* Does entry `idx` of the validated table `table` break a rule?  NULL if not. */
+static const char *check_entry(const struct page_info *table, unsigned level, unsigned idx,
+                               uint64_t pte)
+{
+    struct page_info *pg;
+
+    if (level == 4 && !mm_is_guest_l4_slot(idx))
+        return pte == arch_host_l4e(idx) ? NULL : "host L4 slot differs from the host's";
+    if (!pte_present(pte))
+        return NULL;
+    if (pte & mm_disallowed_flags(level))
+        return "entry has a refused flag (PSE, cache attribute or reserved bit)";
+    if (!(pte & _PAGE_USER))
+        return "present entry without _PAGE_USER";
+    pg = mm_page(_mfn(pte_mfn(pte)));
+    if (pg == NULL || !(pg->flags & PGF_ALLOCATED) || pg->owner != table->owner)
+        return "entry maps a frame its domain does not own";
+    if (level == 1) {
+        if ((pte & _PAGE_RW) && (pg->type != MM_TYPE_WRITABLE || pg->type_count == 0))
+            return "writable mapping of a frame without the writable type";
+        return NULL;
+    }
+    if (pg->type == table->type) {
+        if (pte & _PAGE_RW)
+            return "writable linear pagetable entry";
+        if (pg != table && (!(pg->flags & PGF_VALIDATED) || pg->type_count == 0))
+            return "linear entry to a table that is not validated";
+        return NULL;
+    }
+    if (pg->type != MM_TYPE_L1 + level - 2 || !(pg->flags & PGF_VALIDATED))
+        return "entry points at a frame that is not a validated table of the next level";
+    return NULL;
+}
+
 /* Count one use of `mfn` (general, and a type reference if `typed`). */
 static void expect(uint64_t mfn, bool typed)
 {
@@ -83,9 +117,19 @@ static int audit_table(struct audit *a, struct page_info *pg)
     const char *bad = NULL;
 
     for (i = 0; i < 512 && bad == NULL; i++) {
-        bad = mm_check_entry(pg->owner, level, mfn, i, pt[i]);
-        if (bad == NULL && pte_present(pt[i]) && (level != 4 || mm_is_guest_l4_slot(i)))
-            expect(pte_mfn(pt[i]), level > 1 || (pt[i] & _PAGE_RW));
+        struct page_info *target;
+
+        bad = check_entry(pg, level, i, pt[i]);
+        if (bad != NULL || !pte_present(pt[i]) || (level == 4 && !mm_is_guest_l4_slot(i)))
+            continue;
+        target = mm_page(_mfn(pte_mfn(pt[i])));
+        if (level > 1 && target == pg)
+            continue;                                  /* self-map: no reference */
+        if (level > 1 && target->type == pg->type) {
+            pg->audit_linear_entries++;
+            target->audit_linear_uses++;
+        }
+        expect(pte_mfn(pt[i]), level > 1 || (pt[i] & _PAGE_RW));
     }
     arch_unmap_frame(pt);
     return bad ? fail(a, bad, mfn_x(mfn), i - 1) : 0;
@@ -162,6 +206,7 @@ int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t 
         struct page_info *pg = mm_page(_mfn(i));
 
         pg->audit_count = pg->audit_type_count = 0;
+        pg->audit_linear_entries = pg->audit_linear_uses = 0;
     }
     for (n = 0; n < nr_doms; n++) {
         const struct mm_domain *d = doms[n];
@@ -198,6 +243,11 @@ int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t 
             return fail(&a, "general reference count differs from the references found", i, -1);
         if (pg->type_count != pg->audit_type_count)
             return fail(&a, "type count differs from the type references found", i, -1);
+        if (pg->audit_linear_entries != 0 && pg->audit_linear_uses != 0)
+            return fail(&a, "table both holds linear entries and is a linear target", i, -1);
+        if (pg->linear_count !=
+            (int32_t)pg->audit_linear_entries - (int32_t)pg->audit_linear_uses)
+            return fail(&a, "linear count differs from the linear entries found", i, -1);
     }
     return 0;
 }

@@ -29,9 +29,12 @@ struct page_info {
     uint32_t count;           /* general references */
     uint32_t type_count;      /* references to the current type */
     uint32_t flush_stamp;     /* mm_tlb_clock when type_count last fell to zero */
+    int32_t linear_count;     /* >0: linear entries this table holds; <0: uses as a target */
     uint32_t ext_count;       /* typed references the host holds via mm_get_page_and_type */
     uint32_t audit_count;     /* scratch for mm_audit: references found */
     uint32_t audit_type_count;
+    uint32_t audit_linear_entries;
+    uint32_t audit_linear_uses;
     uint8_t type;             /* enum mm_page_type */
     uint8_t flags;            /* PGF_* */
 };
@@ -64,9 +67,8 @@ void mm_devalidate_table(struct page_info *pg, unsigned type);
 /* Replace entry `idx` of validated table `pg` (level from its type) with guest value gpte. */
 int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64_t gpte,
                  bool preserve_ad);
-/* Checks shared by the audit: does a validated table's entry break a rule?  NULL if not. */
-const char *mm_check_entry(const struct mm_domain *d, unsigned level, mfn_t table,
-                           unsigned idx, uint64_t pte);
+/* Entry bits a guest may not set at `level` (1-4), address bits excluded. */
+uint64_t mm_disallowed_flags(unsigned level);
 bool mm_is_guest_l4_slot(unsigned slot);
 
 /* x86-64 entry bits the core needs. */

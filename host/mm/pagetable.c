@@ -18,8 +18,14 @@
  * frame that is a pagetable (or a descriptor table) can therefore never be mapped writable,
  * and a frame mapped writable can never become one.
  *
- * Linear (recursive) pagetables are refused: an entry whose target is a table of its own
- * level fails the type check with -XEN_EINVAL, as Xen does when booted with pv-linear-pt=0.
+ * Linear (recursive) pagetables follow Xen's rule (get_l<N>_linear_pagetable): an entry of
+ * level N >= 2 whose target is not a level N-1 table may instead point at a table of its own
+ * level N if it is read-only, and the target is either the entry's own table (a self-map,
+ * which holds no reference) or an already validated level-N table of the same domain, which
+ * then holds a general and a type reference on it.  As after XSA-240, a table that contains
+ * such entries may not itself be the target of one, and the other way round, so a chain of
+ * linear references is at most one long and devalidation cannot recurse without bound.
+ * Everything reached through a linear entry is read-only, because the entry itself is.
  */
 #include <public/errno.h>
 #include "mm/page.h"
@@ -30,7 +36,7 @@
 #define FLAG_BITS (~PTE_MFN_MASK)
 /* L1 also allows _PAGE_GLOBAL; cache attributes (PWT, PCD, PAT) stay refused, as for a
  * domain without I/O memory. */
-static uint64_t disallowed(unsigned level)
+uint64_t mm_disallowed_flags(unsigned level)
 {
     uint64_t allowed = GUEST_FLAGS_ALLOWED | (level == 1 ? _PAGE_GLOBAL : 0);
 
@@ -56,7 +62,7 @@ static int get_l1e_refs(const struct mm_domain *d, uint64_t pte)
 {
     struct page_info *pg = mm_page(_mfn(pte_mfn(pte)));
 
-    if (pte & disallowed(1))
+    if (pte & mm_disallowed_flags(1))
         return -XEN_EINVAL;
     if (pg == NULL || !(pg->flags & PGF_RAM))
         return pte_mfn(pte) == PTE_MFN_ALL_ONES ? -XEN_EINVAL : -XEN_EPERM;
@@ -69,37 +75,77 @@ static int get_l1e_refs(const struct mm_domain *d, uint64_t pte)
     return 0;
 }
 
-/* References for a present entry of level 2-4: the next level's type on an owned frame.
- * Xen's get_page_from_l<N>e: bad flags or a frame not owned -EINVAL; a type conflict
- * -EINVAL; a failure while validating the target keeps that failure's errno. */
-static int get_upper_refs(const struct mm_domain *d, unsigned level, uint64_t pte)
+static unsigned type_level(unsigned type)
+{
+    return type - MM_TYPE_L1 + 1;
+}
+
+/* Xen's get_l<N>_linear_pagetable: may `table` (level N) hold the read-only entry pte that
+ * points at a table of level N?  On success a non-self target holds a general and a type
+ * reference, and both frames' linear counts record the link. */
+static bool get_linear_refs(struct page_info *table, uint64_t pte)
+{
+    struct page_info *target;
+
+    if (pte & _PAGE_RW)
+        return false;                /* "linear p.t. with write perms" (the XSA-182 shape) */
+    if (pte_mfn(pte) == mfn_x(mm_page_mfn(table)))
+        return true;
+    target = mm_get_page_from_mfn(pte_mfn(pte), table->owner);
+    if (target == NULL)
+        return false;
+    if (table->linear_count < 0 || target->linear_count > 0 || target->type != table->type ||
+        !(target->flags & PGF_VALIDATED) || target->type_count == 0 ||
+        target->type_count >= MM_COUNT_MAX || table->linear_count >= (int32_t)MM_COUNT_MAX ||
+        target->linear_count <= -(int32_t)MM_COUNT_MAX) {
+        mm_put_page(target);
+        return false;
+    }
+    table->linear_count++;
+    target->linear_count--;
+    target->type_count++;
+    return true;
+}
+
+/* References for a present entry of level 2-4: the next level's type on an owned frame, or
+ * a linear entry.  Xen's get_page_from_l<N>e: bad flags, a frame not owned, a type conflict
+ * that is no allowed linear entry: -EINVAL; a failure while validating the target keeps that
+ * failure's errno. */
+static int get_upper_refs(struct page_info *table, unsigned level, uint64_t pte)
 {
     struct page_info *pg;
     int rc;
 
-    if (pte & disallowed(level))
+    if (pte & mm_disallowed_flags(level))
         return -XEN_EINVAL;
-    pg = mm_get_page_from_mfn(pte_mfn(pte), d);
-    if (pg == NULL)
-        return -XEN_EINVAL;
-    rc = mm_get_page_type(pg, MM_TYPE_L1 + level - 2);
-    if (rc != 0)
+    pg = mm_get_page_from_mfn(pte_mfn(pte), table->owner);
+    rc = pg != NULL ? mm_get_page_type(pg, MM_TYPE_L1 + level - 2) : -XEN_EINVAL;
+    if (rc != 0 && pg != NULL)
         mm_put_page(pg);
+    if (rc == -XEN_EINVAL && get_linear_refs(table, pte))
+        rc = 0;
     return rc;
 }
 
-static int get_entry_refs(const struct mm_domain *d, unsigned level, uint64_t pte)
+static int get_entry_refs(struct page_info *table, unsigned level, uint64_t pte)
 {
-    return level == 1 ? get_l1e_refs(d, pte) : get_upper_refs(d, level, pte);
+    return level == 1 ? get_l1e_refs(table->owner, pte) : get_upper_refs(table, level, pte);
 }
 
-/* Drop what get_entry_refs took for a present entry that is (or was) in a validated table. */
-static void put_entry_refs(unsigned level, uint64_t pte)
+/* Drop what get_entry_refs took for a present entry of `table` (validated, or being
+ * validated or devalidated).  A target of the table's own level is a linear entry. */
+static void put_entry_refs(struct page_info *table, unsigned level, uint64_t pte)
 {
     struct page_info *pg = mm_page(_mfn(pte_mfn(pte)));
 
     if (!pte_present(pte) || pg == NULL)
         return;
+    if (level > 1 && pg == table)
+        return;                      /* a self-map holds nothing */
+    if (level > 1 && pg->type == table->type) {
+        pg->linear_count++;
+        table->linear_count--;
+    }
     if (level > 1 || (pte & _PAGE_RW))
         mm_put_page_type(pg);
     mm_put_page(pg);
@@ -119,11 +165,6 @@ static uint64_t adjust_entry(unsigned level, uint64_t pte)
     return pte;
 }
 
-static unsigned type_level(unsigned type)
-{
-    return type - MM_TYPE_L1 + 1;
-}
-
 int mm_validate_table(struct page_info *pg, unsigned type)
 {
     unsigned level = type_level(type), i;
@@ -134,14 +175,14 @@ int mm_validate_table(struct page_info *pg, unsigned type)
     for (i = 0; i < 512; i++) {
         if (!slot_is_guest(level, i) || !pte_present(pt[i]))
             continue;
-        rc = get_entry_refs(pg->owner, level, pt[i]);
+        rc = get_entry_refs(pg, level, pt[i]);
         if (rc != 0)
             break;
     }
     if (rc != 0) {
         while (i-- > 0)
             if (slot_is_guest(level, i))
-                put_entry_refs(level, pt[i]);
+                put_entry_refs(pg, level, pt[i]);
         arch_unmap_frame(pt);
         return rc;
     }
@@ -162,7 +203,7 @@ void mm_devalidate_table(struct page_info *pg, unsigned type)
 
     for (i = 0; i < 512; i++)
         if (slot_is_guest(level, i))
-            put_entry_refs(level, pt[i]);
+            put_entry_refs(pg, level, pt[i]);
     arch_unmap_frame(pt);
 }
 
@@ -205,7 +246,7 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     if (preserve_ad)
         gpte |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
     if (pte_present(gpte)) {
-        rc = get_entry_refs(d, level, gpte);
+        rc = get_entry_refs(pg, level, gpte);
         if (rc != 0) {
             arch_unmap_frame(pt);
             return rc;
@@ -214,35 +255,8 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     }
     pt[idx] = gpte;
     arch_unmap_frame(pt);
-    put_entry_refs(level, old);
+    put_entry_refs(pg, level, old);
     if (level >= 2 && pte_present(old))
         mm_flush_tlb();
     return 0;
-}
-
-const char *mm_check_entry(const struct mm_domain *d, unsigned level, mfn_t table,
-                           unsigned idx, uint64_t pte)
-{
-    struct page_info *pg;
-
-    (void)table;
-    if (!slot_is_guest(level, idx))
-        return pte == arch_host_l4e(idx) ? NULL : "host L4 slot differs from the host's";
-    if (!pte_present(pte))
-        return NULL;
-    if (pte & disallowed(level))
-        return "entry has a refused flag (PSE, cache attribute or reserved bit)";
-    if (!(pte & _PAGE_USER))
-        return "present entry without _PAGE_USER";
-    pg = mm_page(_mfn(pte_mfn(pte)));
-    if (pg == NULL || !(pg->flags & PGF_ALLOCATED) || pg->owner != d)
-        return "entry maps a frame its domain does not own";
-    if (level == 1) {
-        if ((pte & _PAGE_RW) && (pg->type != MM_TYPE_WRITABLE || pg->type_count == 0))
-            return "writable mapping of a frame without the writable type";
-        return NULL;
-    }
-    if (pg->type != MM_TYPE_L1 + level - 2 || !(pg->flags & PGF_VALIDATED))
-        return "entry points at a frame that is not a validated table of the next level";
-    return NULL;
 }

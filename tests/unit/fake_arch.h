@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include "mm/types.h"
 
-#define FAKE_FRAMES     512
+#ifndef FAKE_FRAMES
+#define FAKE_FRAMES     512          /* the fuzzer builds with fewer, for speed */
+#endif
 #define FAKE_GUEST_VA   0x10000000ULL   /* start of the guest memory window */
 #define FAKE_GUEST_SIZE (64 * 1024)
 

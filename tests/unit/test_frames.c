@@ -301,11 +301,14 @@ static void upper_entry_to_foreign_or_missing_frame_is_einval(void **state)
 
 static void upper_entry_to_wrong_level_is_einval(void **state)
 {
-    mfn_t l2 = world_alloc(0), other_l2 = world_alloc(0);
+    mfn_t l2 = world_alloc(0), l3 = world_alloc(0), l4 = world_alloc(0);
 
     (void)state;
-    assert_int_equal(pin(2, other_l2), 0);
-    F(l2)[0] = PTE(other_l2, F_P);                   /* a linear L2 -> L2 entry */
+    assert_int_equal(pin(3, l3), 0);
+    assert_int_equal(pin(4, l4), 0);
+    F(l2)[0] = PTE(l3, F_P);                         /* L2 -> L3: neither L1 nor linear */
+    assert_int_equal(pin(2, l2), -XEN_EINVAL);
+    F(l2)[0] = PTE(l4, F_P);
     assert_int_equal(pin(2, l2), -XEN_EINVAL);
 }
 
@@ -377,8 +380,9 @@ static void l4_host_slot_update_is_einval(void **state)
 }
 
 /* XSA-182: a guest must never get a writable mapping of its own L4 through a recursive
- * entry.  pvx refuses linear pagetables outright, read-only or not. */
-static void xsa182_recursive_l4_is_refused(void **state)
+ * entry.  A read-only self-map is Xen's linear-pagetable rule and is accepted; a writable
+ * one, or turning the read-only one writable, is refused and leaves the slot as it was. */
+static void xsa182_writable_recursive_l4_is_refused(void **state)
 {
     struct aspace a;
     struct snap s;
@@ -387,16 +391,85 @@ static void xsa182_recursive_l4_is_refused(void **state)
     build_aspace(&a);
     F(a.l4)[511] = PTE(a.l4, F_P | F_RW);
     assert_int_equal(pin(4, a.l4), -XEN_EINVAL);
-    F(a.l4)[511] = PTE(a.l4, F_P);
-    assert_int_equal(pin(4, a.l4), -XEN_EINVAL);
     F(a.l4)[511] = 0;
     activate(&a);
     snap_take(&s);
     assert_int_equal(mmu(MA(a.l4, 511), PTE(a.l4, F_P | F_RW)), -XEN_EINVAL);
-    assert_int_equal(mmu(MA(a.l4, 511), PTE(a.l4, F_P)), -XEN_EINVAL);
-    assert_int_equal(mmu(MA(a.l3, 1), PTE(a.l3, F_P)), -XEN_EINVAL);
-    assert_int_equal(mmu(MA(a.l2, 1), PTE(a.l2, F_P)), -XEN_EINVAL);
+    assert_int_equal(mmu(MA(a.l3, 1), PTE(a.l3, F_P | F_RW)), -XEN_EINVAL);
+    assert_int_equal(mmu(MA(a.l2, 1), PTE(a.l2, F_P | F_RW)), -XEN_EINVAL);
+    assert_int_equal(mmu(MA(a.l1, 9), PTE(a.l4, F_P | F_RW)), -XEN_EBUSY);
     snap_assert_same(&s);
+    assert_int_equal(mmu(MA(a.l4, 511), PTE(a.l4, F_P)), 0);      /* read-only: Xen's rule */
+    assert_int_equal(F(a.l4)[511], PTE(a.l4, F_P | F_US));
+    assert_int_equal(mm_frame_type_count(a.l4), 2);  /* pin + base: a self-map holds nothing */
+    snap_take(&s);
+    assert_int_equal(mmu(MA(a.l4, 511), PTE(a.l4, F_P | F_RW)), -XEN_EINVAL);
+    snap_assert_same(&s);
+    assert_int_equal(mmu(MA(a.l4, 511), 0), 0);
+}
+
+static void linear_self_map_at_validation_holds_no_reference(void **state)
+{
+    struct aspace a;
+
+    (void)state;
+    build_aspace(&a);
+    F(a.l4)[511] = PTE(a.l4, F_P);
+    F(a.l2)[7] = PTE(a.l2, F_P);
+    activate(&a);
+    assert_int_equal(mm_frame_type_count(a.l4), 2);
+    assert_int_equal(mm_frame_type_count(a.l2), 1);
+    assert_int_equal(unpin(a.l4), 0);
+    assert_int_equal(ext(MMUEXT_NEW_BASEPTR, mfn_x(world_alloc(0)), 0), 0);
+    assert_int_equal(mm_frame_type_count(a.l4), 0);
+    assert_int_equal(mm_frame_type_count(a.l2), 0);
+}
+
+/* A read-only entry to another validated table of the same level holds a type reference on
+ * it, so the target cannot change type while the link exists. */
+static void linear_entry_to_another_table_holds_its_type(void **state)
+{
+    struct aspace a;
+    mfn_t other = world_alloc(0);
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    assert_int_equal(pin(4, other), 0);
+    assert_int_equal(mmu(MA(a.l4, 5), PTE(other, F_P | F_A)), 0);
+    assert_int_equal(mm_frame_type_count(other), 2);
+    assert_int_equal(unpin(other), 0);
+    assert_int_equal(mm_frame_type(other), MM_TYPE_L4);
+    assert_int_equal(mmu(MA(a.l1, 9), PTE(other, F_P | F_RW)), -XEN_EBUSY);
+    assert_int_equal(mmu(MA(a.l4, 5), 0), 0);
+    assert_int_equal(mm_frame_type_count(other), 0);
+    assert_int_equal(mmu(MA(a.l1, 9), PTE(other, F_P | F_RW)), 0);
+    /* Not yet validated as an L4 (now writable): -EINVAL, as any type conflict. */
+    assert_int_equal(mmu(MA(a.l4, 5), PTE(other, F_P)), -XEN_EINVAL);
+}
+
+/* XSA-240: a table holding linear entries may not be a linear target, nor the reverse, so
+ * chains (and unbounded recursion when they are torn down) cannot form. */
+static void xsa240_linear_chains_are_refused(void **state)
+{
+    mfn_t a = world_alloc(0), b = world_alloc(0), c = world_alloc(0), d = world_alloc(0);
+    struct snap s;
+
+    (void)state;
+    assert_int_equal(pin(2, b), 0);
+    assert_int_equal(pin(2, a), 0);
+    assert_int_equal(pin(2, c), 0);
+    assert_int_equal(pin(2, d), 0);
+    assert_int_equal(mmu(MA(a, 0), PTE(b, F_P)), 0);  /* a -> b */
+    snap_take(&s);
+    assert_int_equal(mmu(MA(c, 0), PTE(a, F_P)), -XEN_EINVAL);    /* a holds linear entries */
+    assert_int_equal(mmu(MA(b, 0), PTE(d, F_P)), -XEN_EINVAL);    /* b is a target */
+    snap_assert_same(&s);
+    assert_int_equal(mmu(MA(c, 0), PTE(b, F_P)), 0);  /* b may be the target of several */
+    assert_int_equal(mm_frame_type_count(b), 3);
+    assert_int_equal(mmu(MA(a, 0), 0), 0);
+    assert_int_equal(mmu(MA(c, 0), 0), 0);
+    assert_int_equal(mmu(MA(b, 0), PTE(d, F_P)), 0);  /* no longer a target */
 }
 
 /* Validate completely, then apply: a table that fails keeps its exact contents (Xen leaves
@@ -687,6 +760,9 @@ static void teardown_releases_every_frame(void **state)
     assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(user), 0), 0);
     F(l1)[0] = PTE(shared, F_P | F_RW);
     assert_int_equal(pin(1, l1), 0);
+    assert_int_equal(pin(4, b.l4), 0);
+    assert_int_equal(mmu(MA(a.l4, 7), PTE(b.l4, F_P)), 0);   /* a linear link a -> b */
+    assert_int_equal(mmu(MA(a.l4, 8), PTE(a.l4, F_P)), 0);   /* and a self-map */
     mm_domain_teardown(D0);
     check_audit();
     assert_int_equal(D0->tot_pages, 0);
@@ -827,7 +903,10 @@ int run_frame_tests(void)
         T(a_table_referenced_twice_counts_two),
         T(l4_host_slots_are_written_by_the_host),
         T(l4_host_slot_update_is_einval),
-        T(xsa182_recursive_l4_is_refused),
+        T(xsa182_writable_recursive_l4_is_refused),
+        T(linear_self_map_at_validation_holds_no_reference),
+        T(linear_entry_to_another_table_holds_its_type),
+        T(xsa240_linear_chains_are_refused),
         T(failed_validation_changes_nothing),
         T(pin_each_level),
         T(pin_twice_is_einval),
