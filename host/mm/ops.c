@@ -287,8 +287,9 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
             arch_invlpg(op->arg1.linear_addr);
         return 0;
     case MMUEXT_FLUSH_CACHE:
-    case MMUEXT_FLUSH_CACHE_GLOBAL:
         return -XEN_EACCES;          /* a domain without I/O memory may not wbinvd */
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        return -XEN_EINVAL;          /* Xen's answer to the same question, here */
     case MMUEXT_SET_LDT:
         return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
     case MMUEXT_CLEAR_PAGE:
