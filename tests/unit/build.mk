@@ -17,3 +17,10 @@ $(UNIT_TEST): $(UNIT_OBJS)
 	$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
 
 TEST_BINS += $(UNIT_TEST)
+
+# `make PVX_DEBUG=1 build/host.elf` (after a clean build dir, or touching host/hypercall.c):
+# a host that audits every invariant after every hypercall and crashes the domain on the
+# first violation.  The unit tests and the fuzzer always build hypercall.c this way.
+ifdef PVX_DEBUG
+$(BUILD)/host/hypercall.o: HOST_CFLAGS += -DPVX_DEBUG=1
+endif
