@@ -9,7 +9,7 @@ UNIT_SRCS      := $(UNIT_MM_SRCS) $(UNIT_FAKE_SRCS) tests/unit/helpers.c \
                   tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c
 UNIT_OBJS      := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
 
-$(BUILD)/unit/host/hypercall.o: UNIT_CFLAGS += -DPVX_DEBUG=1
+$(BUILD)/unit/host/%.o: UNIT_CFLAGS += -DPVX_DEBUG=1
 $(BUILD)/unit/tests/unit/%.o: UNIT_CFLAGS += -Itests/unit
 
 $(UNIT_TEST): $(UNIT_OBJS)
@@ -18,9 +18,11 @@ $(UNIT_TEST): $(UNIT_OBJS)
 
 TEST_BINS += $(UNIT_TEST)
 
-# `make PVX_DEBUG=1 build/host.elf` (after a clean build dir, or touching host/hypercall.c):
-# a host that audits every invariant after every hypercall and crashes the domain on the
-# first violation.  The unit tests and the fuzzer always build hypercall.c this way.
+# `make PVX_DEBUG=1 build/host.elf` (in a clean build dir, or after touching host/mm/*.c and
+# host/hypercall.c): a host that logs file:line and the reason of every refusal in host/mm/
+# and audits every invariant after every hypercall, crashing the domain on the first
+# violation.  The unit tests and the fuzzer always build these files this way.
 ifdef PVX_DEBUG
 $(BUILD)/host/hypercall.o: HOST_CFLAGS += -DPVX_DEBUG=1
+$(BUILD)/host/mm/%.o: HOST_CFLAGS += -DPVX_DEBUG=1
 endif
