@@ -156,4 +156,88 @@ grep -qE '^pvx: cannot build d0: ' "$out/trunc.log" && ! grep -q 'PANIC' "$out/t
 tap "pvx: a truncated kernel image is refused with a reason ($(sed -nE 's/^pvx: cannot build d0: //p' "$out/trunc.log"))" \
     $? "rc $rc"
 
+# --- tiny hand-made kernels: hostile guests and malformed images -----------------------------
+# Generated here (python3, no toolchain): ELF64 files with Xen notes and a few hand-assembled
+# instructions, so each one does exactly one thing the host must survive.  The host must end
+# every one with the domain's own status (0, or 39 and the reason), never a panic (63).
+mk=$out/mk; mkdir -p "$mk"
+python3 - "$mk" <<'PY'
+import struct, sys
+
+ENTRY, HYPERCALL_PAGE, VIRT_BASE, PADDR_OFFSET, XEN_VERSION, GUEST_OS, LOADER, PAE_MODE, \
+    FEATURES = 1, 2, 3, 4, 5, 6, 8, 9, 10
+# push $0; mov %rsp,%rsi; mov $SCHEDOP_shutdown,%edi; mov $__HYPERVISOR_sched_op,%eax;
+# syscall; ud2  --  sched_op(shutdown, {SHUTDOWN_poweroff})
+POWEROFF = bytes.fromhex("6a00 4889e6 bf02000000 b81d000000 0f05 0f0b")
+
+def note(t, desc, namesz=4, descsz=None):
+    if isinstance(desc, str):
+        desc = desc.encode() + b"\0"
+    elif isinstance(desc, int):
+        desc = struct.pack("<Q", desc)
+    n = struct.pack("<III", namesz, len(desc) if descsz is None else descsz, t)
+    return n + b"Xen\0" + desc + b"\0" * (-len(desc) % 4)
+
+def elf(code=POWEROFF, base=0xffffffff80000000, paddr=0x100000, memsz=0x1000, entry=None,
+        notes=None, extra=(), drop=(), segs=None, note_off=None, note_size=None):
+    """A kernel of one PT_LOAD at `paddr` (VA base + paddr) and a PT_NOTE; `notes` replaces
+    the default notes, `extra` adds raw ones, `drop` removes types, `segs` replaces the
+    PT_LOAD list with (offset, paddr, filesz, memsz) tuples."""
+    vaddr = (base + paddr) & (2**64 - 1)
+    entry = vaddr if entry is None else entry
+    if notes is None:
+        notes = [(GUEST_OS, "pvx-sec"), (XEN_VERSION, "xen-3.0"), (LOADER, "generic"),
+                 (PAE_MODE, "yes"), (VIRT_BASE, base), (PADDR_OFFSET, 0), (ENTRY, entry)]
+    blob = b"".join(note(t, d) for t, d in notes if t not in drop) + b"".join(extra)
+    data = code + b"\0" * (-len(code) % 0x1000)
+    if segs is None:
+        segs = [(0x1000, paddr, len(data), memsz)]
+    ph_off = 64
+    blob_off = ph_off + 56 * (len(segs) + 1)
+    ph = b"".join(struct.pack("<IIQQQQQQ", 1, 7, off, (base + pa) & (2**64 - 1), pa, fs, ms,
+                              0x1000) for off, pa, fs, ms in segs)
+    ph += struct.pack("<IIQQQQQQ", 4, 4, blob_off if note_off is None else note_off, 0, 0,
+                      len(blob) if note_size is None else note_size, len(blob), 4)
+    head = struct.pack("<16sHHIQQQIHHHHHH", b"\x7fELF\x02\x01\x01", 2, 62, 1, entry, ph_off,
+                       0, 0, 64, 56, len(segs) + 1, 64, 0, 0)
+    img = head + ph + blob
+    assert len(img) <= 0x1000
+    return img + b"\0" * (0x1000 - len(img)) + data
+
+cases = {
+    # A well-formed tiny kernel: it must boot and power off, or the refusals prove nothing.
+    "good": elf(),
+    # No VIRT_BASE/PADDR_OFFSET notes: base 0, the region starts at virtual address 0.
+    "low-base": elf(base=0, drop=(VIRT_BASE, PADDR_OFFSET)),
+    # ljmp *6(%rip) to 0xe023:0x100016 (32-bit compatibility code), which executes syscall.
+    "compat-syscall": elf(base=0, code=bytes.fromhex("ff2d06000000 0f0b0f0b0f0b")
+                          + struct.pack("<IH", 0x100016, 0xe023)
+                          + bytes.fromhex("0f0b0f0b 0f05 0f0b")),
+}
+for name, img in cases.items():
+    open(f"{sys.argv[1]}/{name}.elf", "wb").write(img)
+PY
+
+# mk_boot NAME [HOST_ARGS]: boot $mk/NAME.elf; the log is $mk/NAME.log, the status qemu.sh's.
+mk_boot() { boot "$mk/$1.log" "${2:-dom0_mem=32M}" "$mk/$1.elf"; }
+# mk_crash NAME REGEX [HOST_ARGS]: d0 crashes with a reason matching REGEX, status 39, no panic.
+mk_crash() {
+  mk_boot "$1" "${3:-}"
+  grep -qE "^pvx: d0 crashed: $2" "$mk/$1.log" &&
+    grep -q 'guest crashed (status 39)' "$mk/$1.log" && ! grep -q 'PANIC' "$mk/$1.log"
+}
+# mk_why NAME: the lines that say how a run ended, for a failing check's explanation.
+mk_why() { grep -hE 'crashed|cannot build|PANIC|shut down|qemu.sh' "$mk/$1.log" | tr '\n' ' '; }
+
+mk_boot good; rc=$?
+grep -q '^pvx: d0 shut down: poweroff' "$mk/good.log" && [ $rc -eq 0 ]
+tap "pvx: a tiny generated kernel boots and powers off (the generator works)" $? "$(mk_why good)"
+mk_boot low-base; rc=$?
+grep -q '^pvx: guest memory access checks: 9 of 9 as expected' "$mk/low-base.log" && [ $rc -eq 0 ]
+tap "pvx: a kernel without VIRT_BASE (region from address 0) boots; the host's self-check uses an address outside it" \
+    $? "$(mk_why low-base)"
+mk_crash compat-syscall "syscall from 32-bit code|invalid opcode"
+tap "pvx: syscall from 32-bit compatibility code crashes d0 (status 39), not the host" $? \
+    "$(mk_why compat-syscall)"
+
 echo "pvx boot wall time (TCG): median $(median "${times[@]}") s of ${times[*]}"

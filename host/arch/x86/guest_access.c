@@ -51,15 +51,17 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
 /*
  * Run once with the new domain's pagetables live, before its first instruction: proves on
  * the real machine that each refusal path works (the unit tests cannot exercise the
- * exception-table fixup or CR0.WP).  `readable` is a mapped, writable guest VA; `readonly`
+ * exception-table fixup or CR0.WP).  `unmapped` is a canonical guest VA the bootstrap
+ * tables do not map (the builder picks one outside the region: a kernel may put its region
+ * anywhere, low addresses included); `readable` is a mapped, writable guest VA; `readonly`
  * a mapped read-only one (a bootstrap pagetable).  Returns how many checks failed.
  */
-unsigned arch_guest_access_selfcheck(uint64_t readable, uint64_t readonly)
+unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly)
 {
     uint64_t word = 0, saved = 0;
     unsigned bad = 0;
 
-    bad += copy_from_guest(&word, 0x1000, sizeof(word)) != -XEN_EFAULT;          /* unmapped */
+    bad += copy_from_guest(&word, unmapped, sizeof(word)) != -XEN_EFAULT;
     bad += copy_from_guest(&word, HOST_DIRECTMAP, sizeof(word)) != -XEN_EFAULT;  /* host */
     bad += copy_from_guest(&word, HOST_RANGE_END - 4, sizeof(word)) != -XEN_EFAULT;
     bad += copy_from_guest(&word, 0x0000800000000000ULL, 1) != -XEN_EFAULT;      /* hole */

@@ -166,7 +166,7 @@ void arch_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1,
 void arch_exit_qemu(unsigned value) __attribute__((noreturn));
 
 /* guest_access.c */
-unsigned arch_guest_access_selfcheck(uint64_t readable, uint64_t readonly);
+unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly);
 
 /* entry.S */
 void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));
