@@ -173,6 +173,12 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
     case __HYPERVISOR_update_va_mapping:
         rc = do_update_va_mapping(a[0], a[1], a[2]);
         break;
+    case __HYPERVISOR_update_va_mapping_otherdomain:
+        /* Only DOMID_SELF can name an owner here (Xen's get_pg_owner). */
+        rc = check_pg_owner((domid_t)a[3]);
+        if (rc == 0)
+            rc = do_update_va_mapping(a[0], a[1], a[2]);
+        break;
     case __HYPERVISOR_multicall:
         rc = in_multicall ? -XEN_EINVAL : do_multicall(a[0], (unsigned)a[1]);
         break;

@@ -342,6 +342,25 @@ static void uvm_bad_vcpumask_is_efault_after_the_update(void **state)
     assert_int_equal(F(a.l1)[1], 0);
 }
 
+static long hc(unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+
+static void uvm_otherdomain_accepts_only_domid_self(void **state)
+{
+    struct aspace a;
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    assert_int_equal(hc(__HYPERVISOR_update_va_mapping_otherdomain, 0x1000, 0, 0, 1),
+                     -XEN_ESRCH);
+    assert_int_equal(hc(__HYPERVISOR_update_va_mapping_otherdomain, 0x1000, 0, 0, 2),
+                     -XEN_ESRCH);
+    assert_int_not_equal(F(a.l1)[1], 0);
+    assert_int_equal(hc(__HYPERVISOR_update_va_mapping_otherdomain, 0x1000, 0, 0, DOMID_SELF),
+                     0);
+    assert_int_equal(F(a.l1)[1], 0);
+}
+
 /* --- hypercall.c: batches, done counts, multicall ---------------------------------------------- */
 
 static long hc(unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -571,6 +590,7 @@ int run_ops_tests(void)
         T(xsa279_failed_uvm_flushes_nothing),
         T(uvm_flush_scopes),
         T(uvm_bad_vcpumask_is_efault_after_the_update),
+        T(uvm_otherdomain_accepts_only_domid_self),
         T(mmu_update_batch_stops_at_the_first_failure),
         T(mmu_update_foreign_domid_is_esrch),
         T(batch_with_a_bad_handle_is_efault),
