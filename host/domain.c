@@ -626,6 +626,11 @@ void domain_build_and_run(const struct boot_module *mod)
         printk("pvx: selftest: the host reads unmapped address %#lx\n", addr);
         __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory");
     }
+    if (host_opts.selftest_bad_iret) {
+        /* The test of the refused-iretq path: a null ss is refused for a return to ring 3. */
+        printk("pvx: selftest: entering the guest with a null ss\n");
+        regs->ss = 0;
+    }
     printk("pvx: d0: entering the guest at %016lx, rsp %016lx, start_info %016lx\n",
            regs->rip, regs->rsp, regs->rsi);
     arch_enter_guest(regs);

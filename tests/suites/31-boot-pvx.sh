@@ -213,6 +213,11 @@ cases = {
     "compat-syscall": elf(base=0, code=bytes.fromhex("ff2d06000000 0f0b0f0b0f0b")
                           + struct.pack("<IH", 0x100016, 0xe023)
                           + bytes.fromhex("0f0b0f0b 0f05 0f0b")),
+    # A region ending at the canonical hole (dom0_mem=4M): write `syscall` into its last two
+    # bytes and jump there, so the hypercall's return address (rcx) is 0x800000000000.
+    # movabs $0x7ffffffffffe,%rbx; movw $0x050f,(%rbx); mov $17,%eax; xor %edi,%edi; jmp *%rbx
+    "sysret-hole": elf(base=0x7fffffc00000, paddr=0, code=bytes.fromhex(
+        "48bbfeffffffff7f0000 66c7030f05 b811000000 31ff ffe3")),
 }
 for name, img in cases.items():
     open(f"{sys.argv[1]}/{name}.elf", "wb").write(img)
@@ -239,5 +244,14 @@ tap "pvx: a kernel without VIRT_BASE (region from address 0) boots; the host's s
 mk_crash compat-syscall "syscall from 32-bit code|invalid opcode"
 tap "pvx: syscall from 32-bit compatibility code crashes d0 (status 39), not the host" $? \
     "$(mk_why compat-syscall)"
+mk_crash sysret-hole "hypercall return address 0000800000000000 is not canonical" dom0_mem=4M
+tap "pvx: a hypercall whose return address is non-canonical crashes d0 before sysretq/iretq (CVE-2012-0217)" \
+    $? "$(mk_why sysret-hole)"
+boot "$mk/bad-iret.log" "selftest=bad_iret" "$mk/good.elf"
+grep -qE '^pvx: d0 crashed: cannot return to the guest: iretq to e033:[0-9a-f]{16} ss 0000 .*general protection' \
+    "$mk/bad-iret.log" && grep -q 'guest crashed (status 39)' "$mk/bad-iret.log" &&
+  ! grep -q PANIC "$mk/bad-iret.log"
+tap "pvx: an iretq the CPU refuses (selftest=bad_iret: null ss) crashes d0, not the host" $? \
+    "$(grep -hE 'crashed|PANIC|qemu.sh' "$mk/bad-iret.log" | tr '\n' ' ')"
 
 echo "pvx boot wall time (TCG): median $(median "${times[@]}") s of ${times[*]}"

@@ -158,6 +158,11 @@ return_to_guest:
 restore_iret:
     RESTORE_ALL
     add     $8, %rsp
+/* A frame the CPU refuses (bad selector, non-canonical rip) faults here, in ring 0: traps.c
+ * turns that into a crash of the guest the frame belongs to. */
+    .globl arch_iret_insn
+    .hidden arch_iret_insn
+arch_iret_insn:
     iretq
 
 /* First entry into a guest: %rdi is a complete frame at the top of the host stack. */

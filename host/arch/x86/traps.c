@@ -78,6 +78,30 @@ static bool search_ex_table(struct cpu_regs *regs)
     return false;
 }
 
+/*
+ * iretq faults in ring 0 when the CPU refuses the frame it pops (a non-canonical rip, a bad
+ * or null selector: #GP, #NP or #SS).  A frame bound for ring 3 is guest state, so that is
+ * the guest's failure, not the host's: crash the domain.  The refused frame is at the
+ * faulting rsp; the registers saved below it are overwritten by this fault's own frame, so
+ * the dump shows only what iretq was given.
+ */
+static void check_guest_iret(struct cpu_regs *regs)
+{
+    const uint64_t *f = (const uint64_t *)(uintptr_t)regs->rsp;    /* rip cs rflags rsp ss */
+    unsigned vec = regs->entry_vector;
+    char why[160];
+
+    if (regs->rip != (uint64_t)(uintptr_t)arch_iret_insn || !(f[1] & 3) ||
+        (vec != TRAP_gp_fault && vec != TRAP_stack_error && vec != TRAP_no_segment))
+        return;
+    snprintf(why, sizeof(why),
+             "cannot return to the guest: iretq to %04lx:%016lx ss %04lx rsp %016lx rflags %lx "
+             "refused (%s, error %x)", f[1], f[0], f[4], f[3], f[2], trap_name(vec),
+             regs->error_code);
+    current->arch->regs = NULL;
+    domain_crash(current->domain, why);
+}
+
 static void host_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
@@ -86,6 +110,7 @@ static void host_trap(struct cpu_regs *regs)
         return;
     if (vec == TRAP_gp_fault && search_ex_table(regs))
         return;
+    check_guest_iret(regs);
     if (vec == TRAP_nmi) {
         printk("pvx: NMI in the host at %016lx, ignored\n", regs->rip);
         return;
@@ -152,6 +177,16 @@ void arch_syscall(struct cpu_regs *regs)
 
     const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
     regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args, false);
+    /*
+     * A syscall in the last two bytes below the canonical hole returns to 0x800000000000.
+     * sysretq to it would fault in ring 0 on the guest's stack (CVE-2012-0217) and iretq
+     * would fault in ring 0 too; the guest cannot run there, so it is crashed here.
+     */
+    if (!is_canonical(regs->rip)) {
+        char why[96];
+        snprintf(why, sizeof(why), "hypercall return address %016lx is not canonical", regs->rip);
+        domain_crash(v->domain, why);
+    }
     /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
     regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
 }

@@ -63,6 +63,8 @@
 #define TRAP_nmi            2
 #define TRAP_int3           3
 #define TRAP_double_fault   8
+#define TRAP_no_segment    11
+#define TRAP_stack_error   12
 #define TRAP_gp_fault      13
 #define TRAP_page_fault    14
 #define TRAP_machine_check 18
@@ -144,6 +146,8 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+static inline bool is_canonical(uint64_t va) { return (uint64_t)((int64_t)(va << 16) >> 16) == va; }
+
 /* Machine address <-> host pointer through the direct map. */
 static inline void *maddr_to_virt(uint64_t ma) { return (void *)(uintptr_t)(HOST_DIRECTMAP + ma); }
 static inline uint64_t virt_to_maddr(const void *p) { return (uint64_t)(uintptr_t)p - HOST_DIRECTMAP; }
@@ -171,6 +175,7 @@ unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint6
 /* entry.S */
 void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));
 size_t arch_copy_fixup(void *dst, const void *src, size_t len);
+extern const uint8_t arch_iret_insn[];
 
 #endif /* !__ASSEMBLER__ */
 #endif
