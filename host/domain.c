@@ -626,6 +626,12 @@ void domain_build_and_run(const struct boot_module *mod)
         printk("pvx: selftest: the host reads unmapped address %#lx\n", addr);
         __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory");
     }
+    if (host_opts.selftest_host_debug) {
+        /* The test of the host's #DB path: one single-stepped instruction must not panic. */
+        printk("pvx: selftest: the host single-steps one instruction\n");
+        __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq; nop" ::: "memory", "cc");
+        printk("pvx: selftest: host single-step survived\n");
+    }
     if (host_opts.selftest_bad_iret) {
         /* The test of the refused-iretq path: a null ss is refused for a return to ring 3. */
         printk("pvx: selftest: entering the guest with a null ss\n");

@@ -38,6 +38,7 @@ struct host_options {
     uint64_t dom0_mem;            /* bytes; dom0_mem=32M */
     bool selftest_host_fault;     /* selftest=host_fault: fault in the host on purpose */
     bool selftest_bad_iret;       /* selftest=bad_iret: first entry with a frame iretq refuses */
+    bool selftest_host_debug;     /* selftest=host_debug: single-step one host instruction */
 };
 extern struct host_options host_opts;
 extern char host_cmdline[1024];

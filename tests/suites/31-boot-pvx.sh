@@ -218,6 +218,12 @@ cases = {
     # movabs $0x7ffffffffffe,%rbx; movw $0x050f,(%rbx); mov $17,%eax; xor %edi,%edi; jmp *%rbx
     "sysret-hole": elf(base=0x7fffffc00000, paddr=0, code=bytes.fromhex(
         "48bbfeffffffff7f0000 66c7030f05 b811000000 31ff ffe3")),
+    # Hypercall (xen_version) with TF set, plain and in a MOV SS shadow (mov %ss,%ecx ...
+    # mov %ecx,%ss; syscall): any #DB must reach the guest side, never panic the host.
+    "tf-syscall": elf(code=bytes.fromhex("9c 48810c2400010000 9d b811000000 31ff 0f05 90 90")
+                      + POWEROFF),
+    "movss-tf-syscall": elf(code=bytes.fromhex("8cd1 9c 48810c2400010000 9d b811000000 31ff"
+                                               " 8ed1 0f05 90 90") + POWEROFF),
 }
 for name, img in cases.items():
     open(f"{sys.argv[1]}/{name}.elf", "wb").write(img)
@@ -253,5 +259,15 @@ grep -qE '^pvx: d0 crashed: cannot return to the guest: iretq to e033:[0-9a-f]{1
   ! grep -q PANIC "$mk/bad-iret.log"
 tap "pvx: an iretq the CPU refuses (selftest=bad_iret: null ss) crashes d0, not the host" $? \
     "$(grep -hE 'crashed|PANIC|qemu.sh' "$mk/bad-iret.log" | tr '\n' ' ')"
+for c in tf-syscall movss-tf-syscall; do
+  mk_crash $c "debug at ffffffff801000"
+  tap "pvx: $c: the single-step #DB lands in the guest (d0 crashed, status 39), not in the host" \
+      $? "$(mk_why $c)"
+done
+boot "$mk/host-debug.log" "selftest=host_debug" "$mk/good.elf"; rc=$?
+grep -q '^pvx: debug exception in the host at ffff8300[0-9a-f]*, ignored' "$mk/host-debug.log" &&
+  grep -q '^pvx: selftest: host single-step survived' "$mk/host-debug.log" && [ $rc -eq 0 ]
+tap "pvx: a #DB in the host (selftest=host_debug) is dropped, not a panic" $? \
+    "$(grep -hE 'debug|PANIC|qemu.sh' "$mk/host-debug.log" | tr '\n' ' ')"
 
 echo "pvx boot wall time (TCG): median $(median "${times[@]}") s of ${times[*]}"

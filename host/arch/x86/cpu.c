@@ -1,7 +1,8 @@
 /*
  * Per-CPU setup of the one CPU pvx runs on: Xen's GDT selectors, the TSS with the stacks
  * the CPU switches to on entry from the guest (rsp0) and for the faults that must never
- * run on a possibly broken stack (NMI, double fault, machine check: IST), the IDT, the
+ * run on a possibly broken or guest-chosen stack (NMI, double fault, machine check, debug:
+ * IST; right after `syscall` %rsp is still the guest's), the IDT, the
  * syscall MSRs that make `syscall` in the guest a hypercall, and the control-register bits
  * the host relies on (CR0.WP so the host honours read-only mappings; SMEP; no SMAP, because
  * the host reads guest memory directly in copy_from_guest).
@@ -38,13 +39,14 @@ static struct tss64 tss __attribute__((aligned(128)));
 
 /* entry.S */
 extern const uint8_t arch_exception_stubs[256][16];   /* entry.S: one stub per vector */
-extern uint8_t arch_ist_nmi_top[], arch_ist_df_top[], arch_ist_mc_top[];
+extern uint8_t arch_ist_nmi_top[], arch_ist_df_top[], arch_ist_mc_top[], arch_ist_db_top[];
 void arch_syscall_entry(void);
 void arch_syscall_entry_compat(void);
 
 #define IST_NMI 1
 #define IST_DF  2
 #define IST_MC  3
+#define IST_DB  4
 
 static void set_gdt_entry(unsigned sel, uint64_t desc) { gdt[sel >> 3] = desc; }
 
@@ -99,7 +101,7 @@ static void load_idt(void)
 {
     for (unsigned v = 0; v < 256; v++) {
         unsigned ist = v == TRAP_nmi ? IST_NMI : v == TRAP_double_fault ? IST_DF :
-                       v == TRAP_machine_check ? IST_MC : 0;
+                       v == TRAP_machine_check ? IST_MC : v == TRAP_debug ? IST_DB : 0;
         set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist);
     }
 
@@ -163,6 +165,7 @@ void arch_cpu_init(void)
     tss.ist[IST_NMI - 1] = (uint64_t)(uintptr_t)arch_ist_nmi_top;
     tss.ist[IST_DF - 1] = (uint64_t)(uintptr_t)arch_ist_df_top;
     tss.ist[IST_MC - 1] = (uint64_t)(uintptr_t)arch_ist_mc_top;
+    tss.ist[IST_DB - 1] = (uint64_t)(uintptr_t)arch_ist_db_top;
     tss.iomap_base = sizeof(tss);          /* no I/O bitmap: ring 3 has no ports */
     load_gdt();
     load_idt();

@@ -222,10 +222,12 @@ arch_copy_fixup:
     .section .bss
     .balign 16
     .globl arch_host_stack_top, arch_ist_nmi_top, arch_ist_df_top, arch_ist_mc_top
+    .globl arch_ist_db_top
     .hidden arch_host_stack_top
     .hidden arch_ist_nmi_top
     .hidden arch_ist_df_top
     .hidden arch_ist_mc_top
+    .hidden arch_ist_db_top
 arch_host_stack:    .skip 16384
 arch_host_stack_top:
     .skip 4096
@@ -234,6 +236,8 @@ arch_ist_nmi_top:
 arch_ist_df_top:
     .skip 4096
 arch_ist_mc_top:
+    .skip 8192                  /* a guest's #DB crashes the domain from here: room to spare */
+arch_ist_db_top:
 syscall_guest_rsp:  .quad 0
 
     .section .note.GNU-stack, "", @progbits

@@ -115,6 +115,17 @@ static void host_trap(struct cpu_regs *regs)
         printk("pvx: NMI in the host at %016lx, ignored\n", regs->rip);
         return;
     }
+    if (vec == TRAP_debug) {
+        /*
+         * The host sets no breakpoints and never single-steps, so a #DB in ring 0 is one a
+         * guest left pending across its `syscall` (TF with a MOV SS/POP SS shadow, the
+         * CVE-2018-8897 pattern): it arrives at the entry while %rsp is still the guest's,
+         * hence its IST stack.  Drop it and carry on.
+         */
+        regs->rflags &= ~X86_EFLAGS_TF;
+        printk("pvx: debug exception in the host at %016lx, ignored\n", regs->rip);
+        return;
+    }
     if (vec >= 32) {
         printk("pvx: spurious interrupt %u in the host, ignored\n", vec);
         return;

@@ -37,6 +37,7 @@
 #define _PAGE_NX       (1ULL << 63)
 #define PTE_ADDR_MASK  0x000ffffffffff000ULL
 
+#define X86_EFLAGS_TF  0x100ULL
 #define X86_EFLAGS_IF  0x200ULL
 #define X86_EFLAGS_MBS 0x002ULL   /* bit 1 always reads as one */
 /* Flags a guest may hold: arithmetic, TF, DF, AC, ID (never IOPL, NT, RF, VM, VIF, VIP). */
