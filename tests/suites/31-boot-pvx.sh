@@ -224,6 +224,9 @@ cases = {
                       + POWEROFF),
     "movss-tf-syscall": elf(code=bytes.fromhex("8cd1 9c 48810c2400010000 9d b811000000 31ff"
                                                " 8ed1 0f05 90 90") + POWEROFF),
+    # sysenter (Intel: ring 0 at SYSENTER_EIP unless SYSENTER_CS is 0) and icebp (int1).
+    "sysenter": elf(code=bytes.fromhex("0f34") + POWEROFF),
+    "icebp": elf(code=bytes.fromhex("f1") + POWEROFF),
 }
 for name, img in cases.items():
     open(f"{sys.argv[1]}/{name}.elf", "wb").write(img)
@@ -262,6 +265,11 @@ tap "pvx: an iretq the CPU refuses (selftest=bad_iret: null ss) crashes d0, not 
 for c in tf-syscall movss-tf-syscall; do
   mk_crash $c "debug at ffffffff801000"
   tap "pvx: $c: the single-step #DB lands in the guest (d0 crashed, status 39), not in the host" \
+      $? "$(mk_why $c)"
+done
+for c in sysenter icebp; do
+  mk_crash $c "(general protection fault|invalid opcode|debug) at ffffffff8010000[01]"
+  tap "pvx: $c from the guest kernel faults in the guest (d0 crashed, status 39), never enters ring 0" \
       $? "$(mk_why $c)"
 done
 boot "$mk/host-debug.log" "selftest=host_debug" "$mk/good.elf"; rc=$?

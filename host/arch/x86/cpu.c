@@ -131,6 +131,14 @@ static void setup_syscall(void)
     wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)arch_syscall_entry_compat);
     wrmsr(MSR_FMASK, 0x47700);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /*
+     * Intel CPUs run `sysenter` in 64-bit mode, entering ring 0 at SYSENTER_EIP on
+     * SYSENTER_ESP: whatever the firmware left there would be a way into ring 0 for the
+     * guest.  SYSENTER_CS 0 makes it #GP instead (AMD: #UD in long mode anyway).
+     */
+    wrmsr(MSR_SYSENTER_CS, 0);
+    wrmsr(MSR_SYSENTER_ESP, 0);
+    wrmsr(MSR_SYSENTER_EIP, 0);
 }
 
 static void setup_control_regs(void)

@@ -47,6 +47,9 @@
 #define X86_CR4_SMAP   (1ULL << 21)
 #define X86_CR4_SMEP   (1ULL << 20)
 
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
 #define MSR_EFER       0xc0000080
 #define MSR_STAR       0xc0000081
 #define MSR_LSTAR      0xc0000082
