@@ -185,7 +185,9 @@ static const char *parse_kernel(const struct elf_image *img, struct xen_parms *p
         const struct elf64_phdr *ph = elf_phdr(img, i);
         if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
             continue;
-        if (ph->p_filesz > ph->p_memsz || !elf_range_ok(img, ph->p_offset, ph->p_filesz))
+        if (ph->p_filesz > ph->p_memsz)
+            return "a PT_LOAD segment has p_filesz > p_memsz";
+        if (!elf_range_ok(img, ph->p_offset, ph->p_filesz))
             return "a PT_LOAD segment lies outside the file";
         if (ph->p_paddr + ph->p_memsz < ph->p_paddr)
             return "a PT_LOAD segment wraps";
@@ -206,7 +208,13 @@ static const char *parse_kernel(const struct elf_image *img, struct xen_parms *p
     p->virt_kend = p->pend + p->virt_offset;
     if (p->virt_entry == UNSET_ADDR)
         p->virt_entry = img->ehdr->e_entry;
-    if (p->virt_kstart > p->virt_kend || p->virt_base > p->virt_kstart)
+    /* The builder maps pfn = (va - VIRT_BASE) / 4 KiB: the base must be a page boundary, or
+     * its pages and the region's elements (each page aligned) would not line up. */
+    if (p->virt_base & (PAGE_SIZE - 1))
+        return "VIRT_BASE is not page aligned";
+    if (p->virt_kstart > p->virt_kend)
+        return "the kernel's virtual range wraps around the address space";
+    if (p->virt_base > p->virt_kstart)
         return "VIRT_BASE / PADDR_OFFSET put the kernel below its base";
     if (p->virt_entry < p->virt_kstart || p->virt_entry >= p->virt_kend)
         return "the entry point is outside the kernel";

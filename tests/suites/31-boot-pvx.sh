@@ -228,6 +228,53 @@ cases = {
     "sysenter": elf(code=bytes.fromhex("0f34") + POWEROFF),
     "icebp": elf(code=bytes.fromhex("f1") + POWEROFF),
 }
+
+# Malformed images: each breaks one rule the builder must check.
+B = 0xffffffff80000000
+def patched(img, off, fmt, v):
+    b = bytearray(img)
+    struct.pack_into(fmt, b, off, v)
+    return bytes(b)
+def notes_with(**kw):
+    d = {GUEST_OS: "pvx-sec", XEN_VERSION: "xen-3.0", LOADER: "generic", PAE_MODE: "yes",
+         VIRT_BASE: B, PADDR_OFFSET: 0, ENTRY: B + 0x100000}
+    for k, v in kw.items():
+        d[globals()[k]] = v
+    return [(t, v) for t, v in d.items() if v is not None]
+cases.update({
+    "bad-filesz-gt-memsz": elf(segs=[(0x1000, 0x100000, 0x1000, 0x800)]),
+    "bad-seg-beyond-file": elf(segs=[(0x100000, 0x100000, 0x1000, 0x1000)]),
+    "bad-seg-wraps": elf(segs=[(0x1000, 2**64 - 0x1000, 0x1000, 0x2000)]),
+    "bad-seg-huge": elf(memsz=1 << 62),
+    "bad-kernel-too-big": elf(memsz=8 << 20),                  # booted with dom0_mem=4M
+    "bad-no-load": elf(segs=[]),
+    "bad-note-namesz": elf(extra=[struct.pack("<III", 0xffffffff, 0, 1)]),
+    "bad-note-descsz": elf(extra=[struct.pack("<III", 4, 0xfffffff0, 1) + b"Xen\0"]),
+    "bad-note-number-size": elf(extra=[struct.pack("<III", 4, 3, ENTRY) + b"Xen\0abc\0"]),
+    "bad-note-area-outside": elf(note_off=0x100000),
+    "bad-note-area-huge": elf(note_size=2**64 - 8),
+    "bad-base-above-kernel": elf(notes=notes_with(PADDR_OFFSET=0x200000)),
+    "bad-base-wraps": elf(notes=notes_with(VIRT_BASE=0xffffffffffff0000)),
+    "bad-base-unaligned": elf(base=B + 0x800),
+    "bad-base-host": elf(base=0xffff800000000000),
+    "bad-base-host-end": elf(base=0xffff87ffffc00000, paddr=0),
+    "bad-base-noncanonical": elf(base=0x0000800000000000),
+    "bad-base-hole": elf(base=0x7ffffff80000, paddr=0),        # region crosses the hole
+    "bad-region-wraps": elf(base=0xfffffffffc000000, paddr=0, memsz=63 << 20),  # 128M
+    "bad-entry-outside": elf(notes=notes_with(ENTRY=B + 0x200000)),
+    "bad-entry-below": elf(notes=notes_with(ENTRY=B)),
+    "bad-hypercall-outside": elf(notes=notes_with(HYPERCALL_PAGE=B + 0x200000)),
+    "bad-hypercall-unaligned": elf(notes=notes_with(HYPERCALL_PAGE=B + 0x100008)),
+    "bad-phnum-huge": patched(elf(), 56, "<H", 0xffff),
+    "bad-phentsize": patched(elf(), 54, "<H", 32),
+    "bad-phoff-huge": patched(elf(), 32, "<Q", 2**64 - 64),
+    "bad-elf32": patched(elf(), 4, "<B", 1),
+    "bad-machine": patched(elf(), 18, "<H", 3),
+    "bad-feature-unknown": elf(notes=notes_with(FEATURES="!no_such_feature")),
+    "bad-feature-unoffered": elf(notes=notes_with(FEATURES="!auto_translated_physmap")),
+    # Two PT_LOADs over the same bytes are legal (the later wins): it must boot.
+    "overlap": elf(segs=[(0x1000, 0x100000, 0x1000, 0x1000), (0x1000, 0x100000, 0x1000, 0x1000)]),
+})
 for name, img in cases.items():
     open(f"{sys.argv[1]}/{name}.elf", "wb").write(img)
 PY
@@ -272,6 +319,49 @@ for c in sysenter icebp; do
   tap "pvx: $c from the guest kernel faults in the guest (d0 crashed, status 39), never enters ring 0" \
       $? "$(mk_why $c)"
 done
+
+# Every malformed image is refused by name: "cannot build d0: <reason>", status 39, no panic.
+while IFS='|' read -r name args want; do
+  mk_crash "$name" "domain build failed" "$args" &&
+    grep -qE "^pvx: cannot build d0: $want" "$mk/$name.log"
+  tap "pvx: builder refuses $name${args:+ ($args)}: $want" $? "$(mk_why "$name")"
+done <<'CASES'
+bad-filesz-gt-memsz||a PT_LOAD segment has p_filesz > p_memsz
+bad-seg-beyond-file||a PT_LOAD segment lies outside the file
+bad-seg-wraps||a PT_LOAD segment wraps
+bad-seg-huge||the kernel's virtual range wraps around the address space
+bad-kernel-too-big|dom0_mem=4M|dom0_mem is too small for the kernel image
+bad-no-load||no PT_LOAD segment
+bad-note-namesz||note name runs past its area
+bad-note-descsz||note descriptor runs past its area
+bad-note-number-size||numeric Xen note with a size other than 4 or 8
+bad-note-area-outside||note area outside the file
+bad-note-area-huge||note area outside the file
+bad-base-above-kernel||VIRT_BASE / PADDR_OFFSET put the kernel below its base
+bad-base-wraps||VIRT_BASE / PADDR_OFFSET put the kernel below its base
+bad-base-unaligned||VIRT_BASE is not page aligned
+bad-base-host||the bootstrap region overlaps the hypervisor's area
+bad-base-host-end||the bootstrap region overlaps the hypervisor's area
+bad-base-noncanonical||the bootstrap region is not canonical
+bad-base-hole||the bootstrap region is not canonical
+bad-region-wraps|dom0_mem=128M|the bootstrap region would wrap around the address space
+bad-entry-outside||the entry point is outside the kernel
+bad-entry-below||the entry point is outside the kernel
+bad-hypercall-outside||HYPERCALL_PAGE is not a page inside the kernel
+bad-hypercall-unaligned||HYPERCALL_PAGE is not a page inside the kernel
+bad-phnum-huge||bad program header table
+bad-phentsize||bad program header table
+bad-phoff-huge||bad program header table
+bad-elf32||not a 64-bit ELF
+bad-machine||not an x86_64 ELF
+bad-feature-unknown||the kernel requires a feature pvx does not know
+bad-feature-unoffered||the kernel requires features pvx does not offer
+good|dom0_mem=2G|dom0_mem is larger than the free memory
+CASES
+mk_boot overlap; rc=$?
+grep -q '^pvx: d0 shut down: poweroff' "$mk/overlap.log" && [ $rc -eq 0 ]
+tap "pvx: two PT_LOADs over the same bytes load and boot" $? "$(mk_why overlap)"
+
 boot "$mk/host-debug.log" "selftest=host_debug" "$mk/good.elf"; rc=$?
 grep -q '^pvx: debug exception in the host at ffff8300[0-9a-f]*, ignored' "$mk/host-debug.log" &&
   grep -q '^pvx: selftest: host single-step survived' "$mk/host-debug.log" && [ $rc -eq 0 ]
