@@ -40,19 +40,21 @@ static bool parse_size(const char *s, uint64_t *out)
 {
     const char *end;
     uint64_t v = strtoull(s, &end, 0);
+    unsigned shift;
 
     if (end == s)
         return false;
     switch (*end) {
-    case 'G': case 'g': v <<= 30; end++; break;
-    case 'M': case 'm': v <<= 20; end++; break;
-    case 'K': case 'k': v <<= 10; end++; break;
-    case '\0': v <<= 10; break;    /* Xen: a bare number is KiB */
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'K': case 'k': shift = 10; end++; break;
+    case '\0': shift = 10; break;  /* Xen: a bare number is KiB */
     default: return false;
     }
-    if (*end != '\0')
+    /* Too big for 64 bits (strtoull saturates): refused, not wrapped to a small size. */
+    if (*end != '\0' || v > (UINT64_MAX >> shift))
         return false;
-    *out = v;
+    *out = v << shift;
     return true;
 }
 

@@ -21,7 +21,8 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 /* Copy at most size-1 bytes and always terminate (size > 0); returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
-/* Parse an unsigned number (decimal, or hex with 0x); *end points past it. */
+/* Parse an unsigned number (decimal, or hex with 0x); *end points past it.  A number too
+ * big for 64 bits gives UINT64_MAX. */
 uint64_t strtoull(const char *s, const char **end, int base);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

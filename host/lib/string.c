@@ -119,7 +119,10 @@ uint64_t strtoull(const char *s, const char **end, int base)
             break;
         if (digit >= base)
             break;
-        v = v * (uint64_t)base + (uint64_t)digit;
+        /* Saturate like C's strtoull, so an overlong number cannot wrap to a small one. */
+        if (__builtin_mul_overflow(v, (uint64_t)base, &v) ||
+            __builtin_add_overflow(v, (uint64_t)digit, &v))
+            v = UINT64_MAX;
     }
     if (end)
         *end = s;

@@ -106,6 +106,16 @@ grep -qE '^\(d0\) start_info: magic "xen-3\.0-x86_64p" nr_pages 16384 ' "$out/me
   grep -q "^pvx: unknown option 'bogus_opt' ignored" "$out/mem64.log" && [ $rc -eq 0 ]
 tap "pvx: dom0_mem=64M gives 16384 pages; an unknown option is warned about" $? "rc $rc"
 
+# dom0_mem values that are garbage, zero or too big for 64 bits (one used to wrap to 1 GiB)
+# are named and the default kept.
+bad_mem="0x4000000001G 99999999999999999999 0 abc 18446744073709551615K"
+boot "$out/badmem.log" "$(printf 'dom0_mem=%s ' $bad_mem)" "build/guest.elf"; rc=$?
+r=0
+for v in $bad_mem; do grep -q "^pvx: bad dom0_mem '$v' .*keeping 32 MiB" "$out/badmem.log" || r=1; done
+grep -qE '^\(d0\) start_info: magic "xen-3\.0-x86_64p" nr_pages 8192 ' "$out/badmem.log" && [ $rc -eq 0 ] || r=1
+tap "pvx: bad dom0_mem values ($bad_mem) are each named and 32 MiB kept" $r \
+    "rc $rc; $(grep -hE 'dom0_mem|nr_pages' "$out/badmem.log" | tr '\n' ' ')"
+
 # --- a guest crash kills the domain, not the host ----------------------------------------
 boot "$out/crash.log" "dom0_mem=32M" "build/guest.elf crash=pagefault"; rc=$?
 cat "$out/crash.log"
