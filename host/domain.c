@@ -59,12 +59,15 @@ static const char *const feature_names[] = {
 /* Features a dom0 kernel may require ("!name") and pvx still boots it. */
 #define PVX_FEATURES_OK ((1U << XENFEAT_pae_pgdir_above_4gb) | (1U << XENFEAT_dom0))
 
+/* Note strings end up in the host log: anything but printable ASCII becomes '?', so an image
+ * cannot start a line of its own there (a forged "pvx: ..." line) or send terminal escapes. */
 static void copy_note_string(char *dst, size_t size, const struct elf_note *n)
 {
     size_t len = strnlen((const char *)n->desc, n->descsz);
     if (len >= size)
         len = size - 1;
-    memcpy(dst, n->desc, len);
+    for (size_t i = 0; i < len; i++)
+        dst[i] = n->desc[i] >= 0x20 && n->desc[i] < 0x7f ? (char)n->desc[i] : '?';
     dst[len] = '\0';
 }
 

@@ -282,6 +282,8 @@ cases.update({
     "bad-machine": patched(elf(), 18, "<H", 3),
     "bad-feature-unknown": elf(notes=notes_with(FEATURES="!no_such_feature")),
     "bad-feature-unoffered": elf(notes=notes_with(FEATURES="!auto_translated_physmap")),
+    # Note strings with a newline and an escape: they must not forge a host log line.
+    "note-forge": elf(notes=notes_with(GUEST_OS="x\npvx: FORGED\x1b[2J")),
     # Two PT_LOADs over the same bytes are legal (the later wins): it must boot.
     "overlap": elf(segs=[(0x1000, 0x100000, 0x1000, 0x1000), (0x1000, 0x100000, 0x1000, 0x1000)]),
 })
@@ -368,6 +370,12 @@ bad-feature-unknown||the kernel requires a feature pvx does not know
 bad-feature-unoffered||the kernel requires features pvx does not offer
 good|dom0_mem=2G|dom0_mem is larger than the free memory
 CASES
+mk_boot note-forge; rc=$?
+grep -q '^pvx: ELF: GUEST_OS "x?pvx: FORGED?\[2J"' "$mk/note-forge.log" &&
+  ! grep -q '^pvx: FORGED' "$mk/note-forge.log" && [ $rc -eq 0 ] &&
+  ! grep -q $'\x1b' "$mk/note-forge.log"
+tap "pvx: ELF note strings are logged with control characters as '?' (no forged host line, no escapes)" \
+    $? "$(grep -h 'GUEST_OS' "$mk/note-forge.log" | cat -v)"
 mk_boot overlap; rc=$?
 grep -q '^pvx: d0 shut down: poweroff' "$mk/overlap.log" && [ $rc -eq 0 ]
 tap "pvx: two PT_LOADs over the same bytes load and boot" $? "$(mk_why overlap)"
