@@ -86,6 +86,10 @@ static long console_write(uint64_t buffer, unsigned count)
     unsigned todo = count > CONSOLE_WRITE_MAX ? CONSOLE_WRITE_MAX : count;
     char chunk[128];
 
+    /* Per-chunk checks alone would let a buffer at the very top of the address space wrap
+     * to address 0 and go on there; Xen refuses the whole range up front. */
+    if (todo > 0 && buffer + (todo - 1) < buffer)
+        return -XEN_EFAULT;
     for (unsigned done = 0; done < todo; ) {
         unsigned n = todo - done < sizeof(chunk) ? todo - done : sizeof(chunk);
 
