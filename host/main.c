@@ -95,7 +95,9 @@ static void parse_cmdline(const char *cmdline)
         cmdline++;
     while (*cmdline && *cmdline != ' ')
         cmdline++;
-    strlcpy(host_cmdline, cmdline, sizeof(host_cmdline));
+    if (strlcpy(host_cmdline, cmdline, sizeof(host_cmdline)) >= sizeof(host_cmdline))
+        printk("pvx: command line longer than %zu bytes: the rest is ignored\n",
+               sizeof(host_cmdline) - 1);
     for (const char *p = host_cmdline; *p; ) {
         while (*p == ' ')
             p++;
