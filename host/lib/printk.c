@@ -158,5 +158,9 @@ void printk(const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    console_puts(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
+    /* A message cut short keeps a line end, so the next message starts its own line. */
+    if (n >= (int)sizeof(buf))
+        buf[len - 1] = '\n';
+    console_puts(buf, len);
 }

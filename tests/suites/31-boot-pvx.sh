@@ -116,6 +116,14 @@ grep -qE '^\(d0\) start_info: magic "xen-3\.0-x86_64p" nr_pages 8192 ' "$out/bad
 tap "pvx: bad dom0_mem values ($bad_mem) are each named and 32 MiB kept" $r \
     "rc $rc; $(grep -hE 'dom0_mem|nr_pages' "$out/badmem.log" | tr '\n' ' ')"
 
+# A command line past the 1023 bytes kept: the cut is named on a line of its own (the echo of
+# the command line, cut by printk, must not swallow it) and the options before it still count.
+boot "$out/longcmd.log" "dom0_mem=64M $(printf 'x%.0s' $(seq 1 1100))" "build/guest.elf"; rc=$?
+grep -q '^pvx: command line longer than 1023 bytes: the rest is ignored' "$out/longcmd.log" &&
+  grep -q '^pvx: option too long, ignored' "$out/longcmd.log" &&
+  grep -qE '^\(d0\) start_info: magic "xen-3\.0-x86_64p" nr_pages 16384 ' "$out/longcmd.log" && [ $rc -eq 0 ]
+tap "pvx: a host command line over 1023 bytes is cut with a message; dom0_mem before the cut holds" $? "rc $rc"
+
 # --- a guest crash kills the domain, not the host ----------------------------------------
 boot "$out/crash.log" "dom0_mem=32M" "build/guest.elf crash=pagefault"; rc=$?
 cat "$out/crash.log"
