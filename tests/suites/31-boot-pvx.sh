@@ -247,6 +247,48 @@ cases = {
     "icebp": elf(code=bytes.fromhex("f1") + POWEROFF),
 }
 
+# Hypercalls with hostile arguments, each followed by a check of its result: a wrong result
+# jumps to a ud2, so d0 crashes with the failing call's index in r15; all right: poweroff.
+def checked_calls(calls):
+    q = lambda v: struct.pack("<Q", v & (2**64 - 1))
+    code, jumps = b"", []
+    for i, (nr, a1, a2, a3, want) in enumerate(calls):
+        code += b"\x41\xbf" + struct.pack("<I", i)                 # mov $i,%r15d
+        code += b"\x48\xb8" + q(nr) + b"\x48\xbf" + q(a1)          # rax, rdi
+        code += (bytes.fromhex("6a63 4889e6") if a2 == "reason99"  # push $99; mov %rsp,%rsi
+                 else b"\x48\xbe" + q(a2))
+        code += b"\x48\xba" + q(a3) + b"\x0f\x05"                 # rdx; syscall
+        code += b"\x48\xbb" + q(want) + bytes.fromhex("4839d8 0f85")  # cmp %rbx,%rax; jne
+        jumps.append(len(code))
+        code += b"\0\0\0\0"
+    code += POWEROFF
+    fail = len(code)
+    code = bytearray(code + bytes.fromhex("0f0b"))
+    for at in jumps:
+        struct.pack_into("<i", code, at, fail - (at + 4))
+    return bytes(code)
+
+HOST, EFAULT, EINVAL, ENOSYS = 0xffff830000100000, -14, -22, -38
+CONSOLE, VERSION, SCHED = 18, 17, 29
+cases["hostile-args"] = elf(code=checked_calls([
+    (CONSOLE, 0, 0xffffffff, 0x1000, EFAULT),                 # huge count, unmapped buffer
+    (CONSOLE, 0, 16, HOST, EFAULT),                           # the host's own text
+    (CONSOLE, 0, 16, 0xfffffffffffffff8, EFAULT),             # wraps past 2^64
+    (CONSOLE, 0, 16, 0x0000800000000000, EFAULT),             # non-canonical
+    (CONSOLE, 0, 0, 0, 0),                                    # nothing to write
+    (CONSOLE, 99, 0, 0, ENOSYS),
+    (VERSION, 1, HOST, 0, EFAULT),                            # extraversion into the host
+    (VERSION, 9, 0xffffffff803ffe00, 0, EFAULT),              # 1 KiB across the region end
+    (VERSION, 6, HOST, 0, EFAULT),                            # get_features from the host
+    (VERSION, 2, 0xffff800000000000, 0, EFAULT),              # compile_info into the M2P
+    (VERSION, 999, 0, 0, ENOSYS),
+    (SCHED, 2, HOST, 0, EFAULT),                              # shutdown reason from the host
+    (SCHED, 2, "reason99", 0, EINVAL),                        # reason 99
+    (SCHED, 0xffffffff, 0, 0, ENOSYS),
+    (64, 0, 0, 0, ENOSYS),                                    # unknown hypercall
+    (0xffffffff00000000 + VERSION, 0, 0, 0, ENOSYS),          # number with high bits
+]))
+
 # Malformed images: each breaks one rule the builder must check.
 B = 0xffffffff80000000
 def patched(img, off, fmt, v):
@@ -339,6 +381,10 @@ for c in sysenter icebp; do
   tap "pvx: $c from the guest kernel faults in the guest (d0 crashed, status 39), never enters ring 0" \
       $? "$(mk_why $c)"
 done
+mk_boot hostile-args; rc=$?
+grep -q '^pvx: d0 shut down: poweroff' "$mk/hostile-args.log" && [ $rc -eq 0 ]
+tap "pvx: console_io, xen_version and sched_op with host, unmapped, wrapping and non-canonical buffers and bad commands give Xen errnos" \
+    $? "$(mk_why hostile-args) $(grep -h '^    r13' "$mk/hostile-args.log") (r15 = failing call)"
 
 # Every malformed image is refused by name: "cannot build d0: <reason>", status 39, no panic.
 while IFS='|' read -r name args want; do
