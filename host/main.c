@@ -200,6 +200,9 @@ void host_start(uint32_t mbi_phys, uint32_t magic)
     }
     if (mbi->mods_count > 1)
         printk("pvx: only module 0 is used (no initrd support yet)\n");
+    if (mods[0].mod_end < mods[0].mod_start)
+        arch_panic("module 0 ends (%#x) before it starts (%#x)", mods[0].mod_end,
+                   mods[0].mod_start);
     mod.image = maddr_to_virt(mods[0].mod_start);
     mod.size = mods[0].mod_end - mods[0].mod_start;
     mod.cmdline = mods[0].string ? maddr_to_virt(mods[0].string) : "";
