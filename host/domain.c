@@ -637,6 +637,15 @@ void domain_build_and_run(const struct boot_module *mod)
         printk("pvx: selftest: the host reads unmapped address %#lx\n", addr);
         __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(addr) : "memory");
     }
+    if (host_opts.selftest_exec_guest) {
+        /* The test of NX on the direct map: guest bytes there must never run in ring 0. */
+        uint8_t *alias = region_ptr(&builder, builder.l.vstack_start);
+        void (*fn)(void) = (void (*)(void))(uintptr_t)alias;
+        alias[0] = 0xc3;    /* ret */
+        printk("pvx: selftest: the host calls guest memory at %p\n", (void *)alias);
+        fn();
+        printk("pvx: selftest: the host ran guest memory\n");
+    }
     if (host_opts.selftest_host_debug) {
         /* The test of the host's #DB path: one single-stepped instruction must not panic. */
         printk("pvx: selftest: the host single-steps one instruction\n");

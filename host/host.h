@@ -39,6 +39,7 @@ struct host_options {
     bool selftest_host_fault;     /* selftest=host_fault: fault in the host on purpose */
     bool selftest_bad_iret;       /* selftest=bad_iret: first entry with a frame iretq refuses */
     bool selftest_host_debug;     /* selftest=host_debug: single-step one host instruction */
+    bool selftest_exec_guest;     /* selftest=exec_guest: call into a guest frame's alias */
 };
 extern struct host_options host_opts;
 extern char host_cmdline[1024];

@@ -77,6 +77,8 @@ static void parse_option(const char *opt)
         host_opts.selftest_bad_iret = true;
     } else if (klen == 8 && strncmp(opt, "selftest", 8) == 0 && strcmp(val, "host_debug") == 0) {
         host_opts.selftest_host_debug = true;
+    } else if (klen == 8 && strncmp(opt, "selftest", 8) == 0 && strcmp(val, "exec_guest") == 0) {
+        host_opts.selftest_exec_guest = true;
     } else if ((klen == 7 && strncmp(opt, "console", 7) == 0) ||
                (klen == 8 && strncmp(opt, "noreboot", 8) == 0) ||
                (klen == 4 && strncmp(opt, "com1", 4) == 0)) {

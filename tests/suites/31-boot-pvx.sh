@@ -434,6 +434,13 @@ mk_boot overlap; rc=$?
 grep -q '^pvx: d0 shut down: poweroff' "$mk/overlap.log" && [ $rc -eq 0 ]
 tap "pvx: two PT_LOADs over the same bytes load and boot" $? "$(mk_why overlap)"
 
+boot "$mk/exec-guest.log" "selftest=exec_guest" "$mk/good.elf"
+a=$(sed -nE 's/^pvx: selftest: the host calls guest memory at ([0-9a-f]{16})$/\1/p' "$mk/exec-guest.log")
+[ -n "$a" ] && grep -q "^pvx: host page fault at $a cr2 $a" "$mk/exec-guest.log" &&
+  grep -qE "^    rip $a  cs e008 .* vector 14  error 11\$" "$mk/exec-guest.log" &&
+  ! grep -q 'the host ran guest memory' "$mk/exec-guest.log"
+tap "pvx: the direct map is not executable outside the host image (selftest=exec_guest: fetch fault)" $? \
+    "$(grep -hE 'selftest|host page fault|error' "$mk/exec-guest.log" | tr '\n' ' ')"
 boot "$mk/host-debug.log" "selftest=host_debug" "$mk/good.elf"; rc=$?
 grep -q '^pvx: debug exception in the host at ffff8300[0-9a-f]*, ignored' "$mk/host-debug.log" &&
   grep -q '^pvx: selftest: host single-step survived' "$mk/host-debug.log" && [ $rc -eq 0 ]

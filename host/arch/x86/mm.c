@@ -25,6 +25,8 @@ static uint64_t directmap_frames;   /* frames the direct map covers */
 static uint64_t *m2p_rw;            /* the M2P through the direct map */
 static struct boot_mem mem;         /* RAM and reserved ranges; boot allocations added */
 
+extern uint8_t __image_start[], __image_end[];
+
 static uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
@@ -75,7 +77,34 @@ static void *boot_alloc(uint64_t size, uint64_t align)
     arch_panic("out of boot memory (%lu bytes wanted)", size);
 }
 
-/* Map machine [0, top) at HOST_DIRECTMAP with 2 MiB pages, supervisor read-write. */
+/* _PAGE_NX where the CPU has it (cpu.c set EFER.NXE), else 0: the bit is reserved. */
+static uint64_t page_nx(void)
+{
+    return (rdmsr(MSR_EFER) & EFER_NXE) ? _PAGE_NX : 0;
+}
+
+/*
+ * The L2 entry for the 2 MiB at `ma`.  Only the host image is executable: every guest frame,
+ * and the guest kernel module itself, has an alias in the direct map, and SMEP, which keeps
+ * ring 0 from running guest (user) mappings, does not cover those aliases.  The 2 MiB pages
+ * the image touches get 4 KiB pages, so its neighbours there stay non-executable too.
+ */
+static uint64_t direct_map_l2e(uint64_t ma)
+{
+    const uint64_t flags = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY;
+    uint64_t img_lo = virt_to_maddr(__image_start), img_hi = virt_to_maddr(__image_end);
+
+    if (ma + L2_SUPERPAGE <= img_lo || ma >= img_hi)
+        return ma | flags | _PAGE_PSE | page_nx();
+    uint64_t *l1 = boot_alloc(PAGE_SIZE, PAGE_SIZE);
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t pa = ma + i * PAGE_SIZE;
+        l1[i] = pa | flags | (pa >= img_lo && pa < img_hi ? 0 : page_nx());
+    }
+    return virt_to_maddr(l1) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
+}
+
+/* Map machine [0, top) at HOST_DIRECTMAP, supervisor read-write (see direct_map_l2e). */
 static void build_direct_map(uint64_t top)
 {
     uint64_t *l3 = boot_alloc(PAGE_SIZE, PAGE_SIZE);
@@ -84,8 +113,7 @@ static void build_direct_map(uint64_t top)
         uint64_t *l2 = boot_alloc(PAGE_SIZE, PAGE_SIZE);
 
         for (unsigned i = 0; i < 512; i++)
-            l2[i] = (gb * GB + i * L2_SUPERPAGE) | _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE |
-                    _PAGE_ACCESSED | _PAGE_DIRTY;
+            l2[i] = direct_map_l2e(gb * GB + i * L2_SUPERPAGE);
         l3[gb] = virt_to_maddr(l2) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
     }
     idle_l4[HOST_DIRECTMAP_SLOT] = virt_to_maddr(l3) | _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
@@ -109,7 +137,7 @@ static void build_m2p(uint64_t nr_frames)
 
         for (uint64_t i = 0; i < 512 && off + i * L2_SUPERPAGE < bytes; i++)
             l2[i] = (ma + off + i * L2_SUPERPAGE) | _PAGE_PRESENT | _PAGE_USER | _PAGE_PSE |
-                    _PAGE_ACCESSED;
+                    _PAGE_ACCESSED | page_nx();
         l3[off / GB] = virt_to_maddr(l2) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
     }
     idle_l4[HOST_M2P_SLOT] = virt_to_maddr(l3) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
