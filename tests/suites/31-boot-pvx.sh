@@ -4,7 +4,11 @@
 # layout lines, the guest's own report of start_info and its pagetable walk, agreement
 # between the host's layout and what the guest saw, option parsing, a clean poweroff, a
 # deliberate guest crash (the domain dies with a register dump, the host does not), and a
-# module that is not a PV kernel.  Prints the median wall time of three boots.
+# module that is not a PV kernel.  Then tiny kernels generated here: hostile guests (a
+# hypercall returning into the canonical hole, 32-bit syscall, TF/MOV SS, sysenter, bad
+# hypercall arguments) and malformed images, each of which must end with the domain's status
+# and reason, never a host panic; and the host's selftest= options for the paths no guest can
+# reach under TCG.  Prints the median wall time of three boots.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/guest/tap.sh
