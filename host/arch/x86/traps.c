@@ -5,8 +5,9 @@
  * until the execution model), so any guest exception crashes the domain alone, with the
  * reason and a register dump; the host carries on to shut the run down cleanly.
  * From the host (ring 0): a fault at an instruction listed in the exception table (the
- * guest-memory copy) resumes at its fixup; anything else is a host bug: dump and panic
- * with QEMU exit value 0x1f.
+ * guest-memory copy) resumes at its fixup; an iretq that refuses a frame bound for the guest
+ * crashes the guest; a #DB (never the host's own) is dropped; anything else is a host bug:
+ * dump and panic with QEMU exit value 0x1f.
  */
 #include <public/xen.h>
 #include "arch/x86/x86.h"
