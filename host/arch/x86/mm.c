@@ -4,10 +4,10 @@
  * At boot (arch_memory_init) a bump allocator hands out frames from the top of RAM below
  * 4 GiB (what boot.S's pagetables map), never touching the host image, the multiboot data or
  * the modules.  From it come the direct map (slot 262, 2 MiB pages, supervisor only,
- * executable only where the host image is), the
- * machine-to-phys table (slot 256, 2 MiB pages, user-readable, read-only; the host writes it
- * through the direct map) and the frame table; then the idle L4 replaces boot.S's tables
- * and every frame nobody took goes to the allocator with mm_add_ram().
+ * executable only where the host image is), the machine-to-phys table (slot 256, 2 MiB
+ * pages, user-readable, read-only, NX; the host writes it through the direct map) and the
+ * frame table; then the idle L4 replaces boot.S's tables and every frame nobody took goes
+ * to the allocator with mm_add_ram().
  * Host-owned tables may use superpages; guest tables never can (host/mm refuses PSE).
  */
 #include "arch/x86/x86.h"
