@@ -3,7 +3,7 @@
  * actions -- mmu_update, mmuext_op, update_va_mapping, multicall batches (iret and nested
  * multicalls included), and raw guest writes to frames the guest could write -- against a
  * small simulated domain with a pinned, loaded address space and a second domain that owns
- * "foreign" frames.  After every action the audit must pass; at the end both domains are torn
+ * "foreign" frames; the host side may hold some frames as descriptor tables meanwhile.  After every action the audit must pass; at the end both domains are torn
  * down and every frame must be free again.  Any violation aborts with the reason.
  *
  * Trust: the input is the guest.  Nothing it decodes to may crash the host code (ASan/UBSan
@@ -35,6 +35,8 @@ static uint64_t take(struct input *in, unsigned bytes)
 #define NR_OWN 32
 static mfn_t own[NR_OWN];       /* domain 0's frames: the address space first, then spares */
 static mfn_t foreign[4];        /* domain 1's */
+static mfn_t gdt[4];            /* frames the "host" holds as descriptor tables (seg_desc) */
+static unsigned nr_gdt;
 
 /* A frame number a guest might name: mostly its own, sometimes anything else. */
 static uint64_t pick_mfn(struct input *in)
@@ -214,7 +216,16 @@ static void step(struct input *in)
         (void)call(__HYPERVISOR_multicall, fake_guest_put(0, mc, sizeof(mc)), n, 0, 0);
         break;
     }
-    case 7: case 8: {                                     /* the guest writes a frame */
+    case 7: {                                             /* the host takes or drops a GDT */
+        mfn_t m = _mfn(pick_mfn(in));
+
+        if (nr_gdt > 0 && (take(in, 1) & 1))
+            mm_put_page_and_type(gdt[--nr_gdt]);
+        else if (nr_gdt < 4 && mm_get_page_and_type(&W.dom[0].mm, m, MM_TYPE_SEG_DESC) == 0)
+            gdt[nr_gdt++] = m;
+        break;
+    }
+    case 8: {                                             /* the guest writes a frame */
         mfn_t m = own[take(in, 1) % NR_OWN];
         struct mm_frame_state st;
 
@@ -242,6 +253,7 @@ static void setup(void)
     unsigned i;
 
     world_init();
+    nr_gdt = 0;
     for (i = 0; i < NR_OWN; i++)
         own[i] = world_alloc(0);
     for (i = 0; i < 4; i++)
@@ -276,6 +288,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         step(&in);
         audit_or_die("a guest action");
     }
+    while (nr_gdt > 0)                                   /* the host lets go first */
+        mm_put_page_and_type(gdt[--nr_gdt]);
     mm_domain_teardown(&W.dom[0].mm);
     mm_domain_teardown(&W.dom[1].mm);
     audit_or_die("teardown");
