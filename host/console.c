@@ -58,11 +58,13 @@ static void guest_line_flush(domid_t domid)
     guest_line.len = 0;
 }
 
-/* Print what a domain left without a final newline (at shutdown). */
+/* At shutdown: print what a domain left without a final newline, and how many of the host
+ * lines it caused were suppressed (printk_guest). */
 void console_flush_domain(domid_t domid)
 {
     if (guest_line.len > 0)
         guest_line_flush(domid);
+    printk_guest_report(domid);
 }
 
 static void guest_putc(domid_t domid, char c)
@@ -100,7 +102,7 @@ static long console_write(uint64_t buffer, unsigned count)
         done += n;
     }
     if (todo < count)
-        printk("pvx: d%u: console write of %u bytes cut to %u\n", domid, count, todo);
+        printk_guest("pvx: d%u: console write of %u bytes cut to %u\n", domid, count, todo);
     return 0;
 }
 

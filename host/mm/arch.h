@@ -35,4 +35,14 @@ uint64_t *arch_m2p(void);
 /* Log one line (printf format) to the host console. */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Log one line that guest input caused (a refused request, an unknown hypercall), charged to
+ * the domain running now: each domain gets PRINTK_GUEST_BURST such lines, then one line
+ * saying the rest are suppressed; the count is printed when the domain shuts down.  Use it
+ * for every line a guest can repeat at will, plain printk for host events and host bugs. */
+#define PRINTK_GUEST_BURST 64
+void printk_guest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* At a domain's shutdown (host only): print how many of its lines were suppressed, if any,
+ * and give its id a fresh budget. */
+void printk_guest_report(domid_t domid);
+
 #endif

@@ -293,6 +293,20 @@ cases["hostile-args"] = elf(code=checked_calls([
     (0xffffffff00000000 + VERSION, 0, 0, 0, ENOSYS),          # number with high bits
 ]))
 
+# Host lines a guest can cause at will are limited (printk_guest): 70 console writes one byte
+# over the 16 KiB kept, each of which makes the host log a "cut" line.  The buffer is the
+# kernel's zeroed bss, so the guest text is rows of '?'.  A failing write crashes d0 (ud2).
+# mov $70,%r12d; 1: mov $18,%eax; xor %edi,%edi; mov $16385,%esi; movabs $buf,%rdx; syscall;
+# test %rax,%rax; jnz 2f; dec %r12d; jnz 1b; <poweroff>; 2: ud2
+FLOOD = 70
+flood = (bytes.fromhex("41bc") + struct.pack("<I", FLOOD)                    # 0: count
+         + bytes.fromhex("b812000000 31ff be01400000 48ba")                  # 6: loop
+         + struct.pack("<Q", 0xffffffff80101000)
+         + bytes.fromhex("0f05 4885c0 75%02x 41ffcc 75%02x" % (24, (6 - 40) & 0xff))
+         + POWEROFF + bytes.fromhex("0f0b"))                                 # 40, 59: ud2
+assert len(flood) == 61 and flood[59:] == bytes.fromhex("0f0b")
+cases["log-flood"] = elf(code=bytes(flood), memsz=0x6000)
+
 # Malformed images: each breaks one rule the builder must check.
 B = 0xffffffff80000000
 def patched(img, off, fmt, v):
@@ -389,6 +403,17 @@ mk_boot hostile-args; rc=$?
 grep -q '^pvx: d0 shut down: poweroff' "$mk/hostile-args.log" && [ $rc -eq 0 ]
 tap "pvx: console_io, xen_version and sched_op with host, unmapped, wrapping and non-canonical buffers and bad commands give Xen errnos" \
     $? "$(mk_why hostile-args) $(grep -h '^    r13' "$mk/hostile-args.log") (r15 = failing call)"
+
+# A guest repeating something the host logs gets PRINTK_GUEST_BURST (64) such lines, one line
+# saying the rest are suppressed, and their count when it shuts down.
+mk_boot log-flood; rc=$?
+n=$(grep -c '^pvx: d0: console write of 16385 bytes cut to 16384$' "$mk/log-flood.log")
+[ "$n" -eq 64 ] && [ $rc -eq 0 ] &&
+  grep -q '^pvx: d0: 64 guest-caused host messages printed; further ones suppressed$' "$mk/log-flood.log" &&
+  grep -q '^pvx: d0: 6 guest-caused host messages suppressed$' "$mk/log-flood.log" &&
+  grep -q '^pvx: d0 shut down: poweroff' "$mk/log-flood.log"
+tap "pvx: host lines a guest causes are limited: 70 cut console writes log 64 lines, then a note and the count at shutdown" \
+    $? "$n cut lines; $(grep -h 'suppressed' "$mk/log-flood.log" | tr '\n' ' ') $(mk_why log-flood)"
 
 # Every malformed image is refused by name: "cannot build d0: <reason>", status 39, no panic.
 while IFS='|' read -r name args want; do
