@@ -124,7 +124,7 @@ static void host_trap(struct cpu_regs *regs)
          * hence its IST stack.  Drop it and carry on.
          */
         regs->rflags &= ~X86_EFLAGS_TF;
-        printk("pvx: debug exception in the host at %016lx, ignored\n", regs->rip);
+        printk_guest("pvx: debug exception in the host at %016lx, ignored\n", regs->rip);
         return;
     }
     if (vec >= 32) {
