@@ -13,12 +13,15 @@ GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS))) \
 # The in-guest tests are guest code: same flags, own output directory.
 $(BUILD)/tests/guest/%.o: tests/guest/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -Itests/guest -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -Itests/guest -MMD -MP -c $< -o $@
 $(BUILD)/tests/guest/%.o: tests/guest/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest.elf: $(GUEST_OBJS) guest/arch/x86/guest.ld
-	$(LD) $(GUEST_LDFLAGS) -T guest/arch/x86/guest.ld -o $@ $(GUEST_OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(GUEST_LDFLAGS) -T guest/arch/x86/guest.ld -o $@ $(GUEST_OBJS)
 
 ALL += $(BUILD)/guest.elf

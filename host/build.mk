@@ -16,7 +16,8 @@ $(BUILD)/host/version.o: HOST_CFLAGS += \
 # address at 0xffff83....  Kept GOT entries are filled at link time (host.ld puts .got in
 # the image), so nothing is relocated at run time.
 $(BUILD)/host.elf: $(HOST_OBJS) host/host.ld host/build.mk
-	$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_OBJS)
 
 # The debug host: the same sources with -DPVX_DEBUG=1, which audits every paging invariant
 # after every hypercall (host/hypercall.c) and crashes the domain on a violation.  The
@@ -26,12 +27,15 @@ ALL += $(BUILD)/host-debug.elf
 
 $(BUILD)/host-debug/%.o: host/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -DPVX_DEBUG=1 -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -DPVX_DEBUG=1 -MMD -MP -c $< -o $@
 $(BUILD)/host-debug/%.o: host/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -DPVX_DEBUG=1 -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -DPVX_DEBUG=1 -MMD -MP -c $< -o $@
 $(BUILD)/host-debug/version.o: HOST_CFLAGS += \
     -DPVX_CHANGESET='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
 
 $(BUILD)/host-debug.elf: $(HOST_DEBUG_OBJS) host/host.ld host/build.mk
-	$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_DEBUG_OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_DEBUG_OBJS)

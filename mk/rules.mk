@@ -27,22 +27,37 @@ SANITIZE     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 UNIT_CFLAGS  := -std=gnu11 -g -O1 $(WARN) -Iinclude -Ihost $(SANITIZE) -DPVX_UNIT=1
 UNIT_LDFLAGS := $(SANITIZE)
 
+# Quiet by default: one "  CC  file" line per step; `make V=1` shows every command.
+ifeq ($(V),1)
+Q   :=
+say  =
+else
+Q   := @
+say  = @printf '  %-3s %s\n' $(1) $(2)
+endif
+
 # Compile rules, keyed on the output directory so each part gets its own flags.
 $(BUILD)/host/%.o: host/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/host/%.o: host/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/guest/%.o: guest/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/guest/%.o: guest/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/pvops/%.o: pvops/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/unit/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@

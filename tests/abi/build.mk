@@ -7,15 +7,19 @@ ABI_CFLAGS := -std=gnu11 -g -O1 $(WARN)
 
 $(BUILD)/tests/abi/abi_pvx.o: tests/abi/abi_pvx.c tests/abi/checks.def tests/abi/abi.h $(wildcard include/public/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ABI_CFLAGS) -Iinclude -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ABI_CFLAGS) -Iinclude -MMD -MP -c $< -o $@
 $(BUILD)/tests/abi/abi_xen.o: tests/abi/abi_xen.c tests/abi/checks.def tests/abi/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ABI_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ABI_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/abi/main.o: tests/abi/main.c tests/abi/abi.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ABI_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ABI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(ABI_TEST): $(ABI_OBJS)
-	$(CC) -o $@ $^
+	$(call say,CC,$@)
+	$(Q)$(CC) -o $@ $^
 
 TEST_BINS += $(ABI_TEST)
