@@ -17,12 +17,14 @@ FUZZ_AUDIT_O := $(BUILD)/tests/fuzz/audit.o
 
 $(FUZZ_AUDIT_O): host/mm/audit.c $(wildcard host/mm/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=address,undefined -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=address,undefined -c -o $@ $<
 
 $(FUZZ_BIN): $(FUZZ_SRCS) $(FUZZ_AUDIT_O) $(wildcard host/mm/*.h) tests/unit/fake_arch.h \
              tests/unit/world.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(FUZZ_AUDIT_O)
+	$(call say,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(FUZZ_AUDIT_O)
 
 # Only where clang is installed; 25-fuzz.sh reports a SKIP otherwise.
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)

@@ -14,7 +14,8 @@ $(BUILD)/unit/tests/unit/%.o: UNIT_CFLAGS += -Itests/unit
 
 $(UNIT_TEST): $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
+	$(call say,LD,$@)
+	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
 
 TEST_BINS += $(UNIT_TEST)
 
