@@ -196,7 +196,8 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
         rc = do_xen_version((int)a[0], a[1]);
         break;
     default:
-        printk("pvx: d%u: hypercall %lu not implemented\n", current->domain->mm.domid, nr);
+        printk_guest("pvx: d%u: hypercall %lu not implemented\n",
+                     current->domain->mm.domid, nr);
         rc = -XEN_ENOSYS;
         break;
     }

@@ -24,7 +24,7 @@ unsigned mm_nr_domains;
 
 int mm_refuse(int rc, const char *file, int line, const char *why)
 {
-    printk("mm: %s:%d: refused (%d): %s\n", file, line, rc, why);
+    printk_guest("mm: %s:%d: refused (%d): %s\n", file, line, rc, why);
     return rc;
 }
 

@@ -19,11 +19,3 @@ $(UNIT_TEST): $(UNIT_OBJS)
 
 TEST_BINS += $(UNIT_TEST)
 
-# `make PVX_DEBUG=1 build/host.elf` (in a clean build dir, or after touching host/mm/*.c and
-# host/hypercall.c): a host that logs file:line and the reason of every refusal in host/mm/
-# and audits every invariant after every hypercall, crashing the domain on the first
-# violation.  The unit tests and the fuzzer always build these files this way.
-ifdef PVX_DEBUG
-$(BUILD)/host/hypercall.o: HOST_CFLAGS += -DPVX_DEBUG=1
-$(BUILD)/host/mm/%.o: HOST_CFLAGS += -DPVX_DEBUG=1
-endif
