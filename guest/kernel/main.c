@@ -96,12 +96,15 @@ static void crash_on_request(void)
 }
 
 /* exit=poweroff|reboot|crash, default poweroff; exitport=off (PV) leaves the end of the
- * run to the hypervisor's SCHEDOP_shutdown instead of writing QEMU's exit port. */
+ * run to the hypervisor's SCHEDOP_shutdown instead of writing QEMU's exit port.  Under pvx
+ * the port is never needed: the host itself ends QEMU on SCHEDOP_shutdown, which is the
+ * path its exit contract is tested through. */
 static unsigned exit_reason(void)
 {
     char what[16];
-    if (boot_is_pv() && cmdline_get(boot.cmdline, "exitport", what, sizeof(what)) &&
-        !strcmp(what, "off"))
+    if (boot.platform == PLATFORM_PVX ||
+        (boot_is_pv() && cmdline_get(boot.cmdline, "exitport", what, sizeof(what)) &&
+         !strcmp(what, "off")))
         pv_pvops_exit_port(false);
     if (!cmdline_get(boot.cmdline, "exit", what, sizeof(what)) || !strcmp(what, "poweroff"))
         return SHUTDOWN_poweroff;
