@@ -1,9 +1,21 @@
 # The pvx host: build/host.elf, a multiboot image (see host/host.ld and
-# host/arch/x86/boot.S).  Every .c/.S under host/arch/x86, host/, host/lib and host/mm is
-# linked in, so new files are picked up without editing this fragment.
+# host/arch/x86/boot.S).  Every .c/.S under host/arch/x86, host/, host/lib, host/mm and the
+# shared lib/ is linked in, so new files are picked up without editing this fragment.
 
 HOST_SRCS := $(wildcard host/arch/x86/*.S host/arch/x86/*.c host/*.c host/lib/*.c host/mm/*.c)
 HOST_OBJS := $(patsubst host/%,$(BUILD)/host/%.o,$(basename $(HOST_SRCS)))
+
+# The string functions and formatter shared with the guest (top-level lib/, included as
+# "lib/string.h"), built with the host's flags into their own directory.  They have no
+# PVX_DEBUG code, so the debug host links the same objects.
+HOST_CFLAGS   += -I.
+HOST_LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/host/lib-common/%.o,$(wildcard lib/*.c))
+HOST_OBJS     += $(HOST_LIB_OBJS)
+
+$(BUILD)/host/lib-common/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 ALL += $(BUILD)/host.elf
 
@@ -22,7 +34,8 @@ $(BUILD)/host.elf: $(HOST_OBJS) host/host.ld host/build.mk
 # The debug host: the same sources with -DPVX_DEBUG=1, which audits every paging invariant
 # after every hypercall (host/hypercall.c) and crashes the domain on a violation.  The
 # in-guest memory tests run on it, so the real hypervisor is audited operation by operation.
-HOST_DEBUG_OBJS := $(patsubst host/%,$(BUILD)/host-debug/%.o,$(basename $(HOST_SRCS)))
+HOST_DEBUG_OBJS := $(patsubst host/%,$(BUILD)/host-debug/%.o,$(basename $(HOST_SRCS))) \
+                   $(HOST_LIB_OBJS)
 ALL += $(BUILD)/host-debug.elf
 
 $(BUILD)/host-debug/%.o: host/%.c
