@@ -6,9 +6,20 @@ GUEST_SRCS := $(wildcard guest/arch/x86/*.S guest/arch/x86/*.c guest/kernel/*.c 
 PVOPS_SRCS := $(wildcard pvops/*.c)
 GTEST_SRCS := $(wildcard tests/guest/*.c tests/guest/*.S)
 
+# The string functions and formatter shared with the host (top-level lib/, included as
+# "lib/string.h"), built with the guest's flags into their own directory.
+GUEST_CFLAGS   += -I.
+GUEST_LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/guest/lib-common/%.o,$(wildcard lib/*.c))
+
+$(BUILD)/guest/lib-common/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
 GUEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(GUEST_SRCS))) \
               $(patsubst %,$(BUILD)/%.o,$(basename $(PVOPS_SRCS))) \
-              $(patsubst %,$(BUILD)/%.o,$(basename $(GTEST_SRCS)))
+              $(patsubst %,$(BUILD)/%.o,$(basename $(GTEST_SRCS))) \
+              $(GUEST_LIB_OBJS)
 
 # The in-guest tests are guest code: same flags, own output directory.
 $(BUILD)/tests/guest/%.o: tests/guest/%.c
