@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The mm unit tests (tests/unit/, cmocka, ASan + UBSan): each test case is one TAP line.
+# The userspace unit tests (tests/unit/, cmocka, ASan + UBSan): the mm core over the fake
+# machine (mm-unit) and the shared string/format library (lib-unit).  Each test case is one
+# TAP line; a program that is missing or fails as a whole fails the suite.
 set -u
 cd "$(dirname "$0")/../.."
-bin=build/tests/unit/mm-unit
-if [ ! -x "$bin" ]; then
-  echo "not ok - unit: $bin is not built (run make $bin)"
-  exit 1
-fi
-CMOCKA_MESSAGE_OUTPUT=TAP "$bin"
+rc=0
+for bin in build/tests/unit/mm-unit build/tests/unit/lib-unit; do
+  if [ ! -x "$bin" ]; then
+    echo "not ok - unit: $bin is not built (run make $bin)"
+    rc=1
+    continue
+  fi
+  CMOCKA_MESSAGE_OUTPUT=TAP "$bin" || rc=1
+done
+exit $rc

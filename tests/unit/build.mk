@@ -19,3 +19,20 @@ $(UNIT_TEST): $(UNIT_OBJS)
 
 TEST_BINS += $(UNIT_TEST)
 
+
+# The shared freestanding library (lib/), as an ordinary program under ASan and UBSan.  Its
+# functions are renamed lib_* (tests/unit/lib_names.h), so the test runs pvx's code while
+# libc, cmocka and the sanitizers keep their own.
+LIB_UNIT_TEST := $(BUILD)/tests/unit/lib-unit
+LIB_UNIT_SRCS := $(wildcard lib/*.c) tests/unit/test_lib.c
+LIB_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(LIB_UNIT_SRCS))
+
+$(BUILD)/unit/lib/%.o: UNIT_CFLAGS += -I. -include tests/unit/lib_names.h
+$(BUILD)/unit/tests/unit/test_lib.o: UNIT_CFLAGS += -I.
+
+$(LIB_UNIT_TEST): $(LIB_UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
+
+TEST_BINS += $(LIB_UNIT_TEST)
