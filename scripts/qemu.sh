@@ -3,6 +3,7 @@
 #
 #   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] -- <extra qemu args>
 #
+# QEMU_MEM (default 512M) sets the machine's memory.
 # Always: -no-reboot, -display none, serial on stdio (tee'd to LOGFILE if given), the exit
 # device at port 0xf4, under `timeout`.  -i adds `-icount shift=0,sleep=off` (deterministic
 # TSC).  Exit status: 0 for a clean poweroff (QEMU status 33 = 0x10 written to port 0xf4);
@@ -31,7 +32,7 @@ command -v qemu-system-x86_64 >/dev/null ||
   { echo "qemu.sh: qemu-system-x86_64 not found (run 'make deps' as root)" >&2; exit 2; }
 
 # shellcheck disable=SC2086
-cmd=(timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 $cpu $icount -m 512M
+cmd=(timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 $cpu $icount -m "${QEMU_MEM:-512M}"
      -no-reboot -display none -vga none -serial stdio -monitor none
      -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@")
 if [ -n "$log" ]; then

@@ -2,7 +2,9 @@
 # Boot the pvx test guest as dom0 under Debian's Xen 4.17 in QEMU (TCG), the way the
 # reference behaviour for pvx is measured.
 #
-#   scripts/xen.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [guest args...]
+#   scripts/xen.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-m DOM0_MEM] [guest args...]
+#
+# -m sets dom0's memory (default 32M), as pvx's dom0_mem= does.
 #
 # The guest leaves by writing QEMU's exit port after PHYSDEVOP_set_iopl (Xen emulates the
 # write for dom0).  If that fails, Xen only halts ("Hardware Dom0 halted", thanks to
@@ -11,10 +13,11 @@
 # poweroff through the exit port); 3 when Xen halted or crashed and we had to stop QEMU.
 set -u
 cd "$(dirname "$0")/.."
-timeout_s=120 log= accel=${ACCEL:-tcg}
+timeout_s=120 log= accel=${ACCEL:-tcg} dom0_mem=32M
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) timeout_s=$2; shift 2 ;;
+    -m) dom0_mem=$2; shift 2 ;;
     -l) log=$2; shift 2 ;;
     -a) accel=$2; shift 2 ;;
     --) shift; break ;;
@@ -32,7 +35,7 @@ if [ ! -s "$xen_elf" ]; then
 fi
 [ -s build/guest.elf ] || { echo "xen.sh: build/guest.elf missing (run make)" >&2; exit 2; }
 
-xen_cmdline="console=com1 com1=115200 dom0_mem=32M,max:32M dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all"
+xen_cmdline="console=com1 com1=115200 dom0_mem=$dom0_mem,max:$dom0_mem dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all"
 mkdir -p build/xen
 [ -n "$log" ] || log=build/xen/last.log
 : > "$log"
