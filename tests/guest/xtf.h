@@ -23,12 +23,22 @@ struct xtf_test {
     const char *name;
     const char *hypothesis;
     void (*run)(struct xtf_result *res);
+    bool explicit_only;      /* left out of test=all: runs only when named */
 };
 
 /* Register a test: XTF_TEST(mm_pin_l1, "mm-pin-l1", "a zeroed read-only frame pins as L1") */
 #define XTF_TEST(fn, name_, hyp)                                                     \
     static void fn(struct xtf_result *res);                                          \
-    static const struct xtf_test fn##_desc = { name_, hyp, fn };                     \
+    static const struct xtf_test fn##_desc = { name_, hyp, fn, false };              \
+    static const struct xtf_test *const fn##_ptr                                     \
+        __attribute__((used, section(".xtf_tests"))) = &fn##_desc;                   \
+    static void fn(struct xtf_result *res)
+
+/* The same for a test that `test=all` leaves out (slow, or needing arguments): it runs only
+ * when named. */
+#define XTF_TEST_EXPLICIT(fn, name_, hyp)                                            \
+    static void fn(struct xtf_result *res);                                          \
+    static const struct xtf_test fn##_desc = { name_, hyp, fn, true };               \
     static const struct xtf_test *const fn##_ptr                                     \
         __attribute__((used, section(".xtf_tests"))) = &fn##_desc;                   \
     static void fn(struct xtf_result *res)
