@@ -15,6 +15,7 @@
 #include "hypercall.h"
 #include "guest_access.h"
 #include "mm/arch.h"
+#include "refuse.h"
 
 #if defined(PVX_DEBUG) && !defined(PVX_DEBUG_AUDIT)
 #define PVX_DEBUG_AUDIT 1
@@ -52,7 +53,7 @@ static bool guest_handle_okay(uint64_t gva)
  */
 static int check_pg_owner(domid_t domid)
 {
-    return domid == DOMID_SELF ? 0 : -XEN_ESRCH;
+    return domid == DOMID_SELF ? 0 : REFUSE(-XEN_ESRCH, "foreign domid (only DOMID_SELF)");
 }
 
 /* The upper half of mmu_update's foreigndom names the pagetables' owner, plus one. */
@@ -60,7 +61,9 @@ static int check_pt_owner(uint32_t foreigndom)
 {
     uint32_t pt_dom = foreigndom >> 16;
 
-    return pt_dom == 0 || pt_dom - 1 == current->domain->mm.domid ? 0 : -XEN_ESRCH;
+    if (pt_dom == 0 || pt_dom - 1 == current->domain->mm.domid)
+        return 0;
+    return REFUSE(-XEN_ESRCH, "foreign pagetable owner");
 }
 
 /* Xen adds the count done to *done whether or not the batch failed, and ignores a fault
@@ -79,7 +82,7 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
     int rc;
 
     if (!guest_handle_okay(reqs))
-        return -XEN_EFAULT;
+        return REFUSE(-XEN_EFAULT, "request array in the host's range");
     rc = check_pg_owner(domid);
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmu_update req;
@@ -101,7 +104,7 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
     int rc;
 
     if (!guest_handle_okay(ops))
-        return -XEN_EFAULT;
+        return REFUSE(-XEN_EFAULT, "operation array in the host's range");
     rc = check_pg_owner(domid);
     if (rc != 0)
         return rc;
@@ -137,7 +140,7 @@ long do_multicall(uint64_t list, unsigned nr)
     unsigned i;
 
     if (!guest_handle_okay(list))
-        return -XEN_EFAULT;
+        return REFUSE(-XEN_EFAULT, "multicall list in the host's range");
     for (i = 0; i < nr; i++) {
         struct multicall_entry call;
         uint64_t at = list + (uint64_t)i * sizeof(call);
@@ -180,11 +183,13 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
             rc = do_update_va_mapping(a[0], a[1], a[2]);
         break;
     case __HYPERVISOR_multicall:
-        rc = in_multicall ? -XEN_EINVAL : do_multicall(a[0], (unsigned)a[1]);
+        rc = in_multicall ? REFUSE(-XEN_EINVAL, "multicall inside a multicall")
+                          : do_multicall(a[0], (unsigned)a[1]);
         break;
     case __HYPERVISOR_iret:
         /* Not implemented outside a multicall until the execution model (stage 3). */
-        rc = in_multicall ? -XEN_EINVAL : -XEN_ENOSYS;
+        rc = in_multicall ? REFUSE(-XEN_EINVAL, "iret inside a multicall (XSA-213)")
+                          : -XEN_ENOSYS;
         break;
     case __HYPERVISOR_console_io:
         rc = do_console_io((int)a[0], (unsigned)a[1], a[2]);

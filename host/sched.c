@@ -22,8 +22,8 @@ long do_sched_op(int cmd, uint64_t arg)
         if (copy_from_guest(&s, arg, sizeof(s)) != 0)
             return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_watchdog) {
-            printk("pvx: d%u: shutdown reason %u not supported\n",
-                   current->domain->mm.domid, s.reason);
+            printk_guest("pvx: d%u: shutdown reason %u not supported\n",
+                         current->domain->mm.domid, s.reason);
             return -XEN_EINVAL;
         }
         domain_shutdown(current->domain, s.reason);

@@ -22,12 +22,6 @@ unsigned mm_nr_domains;
 
 #define INVALID_M2P_ENTRY (~0ULL)
 
-int mm_refuse(int rc, const char *file, int line, const char *why)
-{
-    printk_guest("mm: %s:%d: refused (%d): %s\n", file, line, rc, why);
-    return rc;
-}
-
 struct page_info *mm_page(mfn_t mfn)
 {
     if (frame_table == NULL || mfn_x(mfn) >= mm_frames)
@@ -267,7 +261,7 @@ int mm_get_page_type(struct page_info *pg, unsigned type)
 
     if (pg->type_count > 0) {
         if (pg->type != type || !(pg->flags & PGF_VALIDATED) || pg->type_count >= MM_COUNT_MAX)
-            return MM_REFUSE(-XEN_EINVAL, "frame in use with another type");
+            return REFUSE(-XEN_EINVAL, "frame in use with another type");
         pg->type_count++;
         return 0;
     }

@@ -30,7 +30,7 @@ static int write_plain(struct page_info *pg, unsigned idx, uint64_t val)
     uint64_t *p;
 
     if (mm_get_page_type(pg, MM_TYPE_WRITABLE) != 0)
-        return MM_REFUSE(-XEN_EINVAL, "mmu_update of a frame that cannot be written");
+        return REFUSE(-XEN_EINVAL, "mmu_update of a frame that cannot be written");
     p = arch_map_frame(mm_page_mfn(pg));
     p[idx] = val;
     arch_unmap_frame(p);
@@ -45,7 +45,7 @@ static int normal_pt_update(struct mm_domain *d, uint64_t ptr, uint64_t val, boo
     int rc;
 
     if (pg == NULL)
-        return MM_REFUSE(-XEN_EINVAL, "mmu_update of a frame the domain does not own");
+        return REFUSE(-XEN_EINVAL, "mmu_update of a frame the domain does not own");
     if (pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 && pg->type_count > 0 &&
         (pg->flags & PGF_VALIDATED))
         rc = mm_mod_entry(d, pg, idx, val, preserve_ad);
@@ -68,12 +68,12 @@ int mm_mmu_update_one(struct mm_domain *d, struct mm_vcpu *v, uint64_t ptr, uint
     case MMU_MACHPHYS_UPDATE:
         pg = mm_get_page_from_mfn(ptr >> PAGE_SHIFT, d);
         if (pg == NULL)
-            return MM_REFUSE(-XEN_EINVAL, "M2P update of a frame the domain does not own");
+            return REFUSE(-XEN_EINVAL, "M2P update of a frame the domain does not own");
         arch_m2p()[mfn_x(mm_page_mfn(pg))] = val;
         mm_put_page(pg);
         return 0;
     default:
-        return MM_REFUSE(-XEN_ENOSYS, "mmu_update command (NO_TRANSLATE: translated guests)");
+        return REFUSE(-XEN_ENOSYS, "mmu_update command (NO_TRANSLATE: translated guests)");
     }
 }
 
@@ -94,7 +94,7 @@ static int pin_table(struct mm_domain *d, uint64_t mfn, unsigned type)
     if (pg->flags & PGF_PINNED) {
         mm_put_page_type(pg);
         mm_put_page(pg);
-        return MM_REFUSE(-XEN_EINVAL, "already pinned (pins do not nest)");
+        return REFUSE(-XEN_EINVAL, "already pinned (pins do not nest)");
     }
     pg->flags |= PGF_PINNED;
     return 0;
@@ -108,7 +108,7 @@ static int unpin_table(struct mm_domain *d, uint64_t mfn)
         return -XEN_EINVAL;
     if (!(pg->flags & PGF_PINNED)) {
         mm_put_page(pg);
-        return MM_REFUSE(-XEN_EINVAL, "unpin of a frame that is not pinned");
+        return REFUSE(-XEN_EINVAL, "unpin of a frame that is not pinned");
     }
     pg->flags &= (uint8_t)~PGF_PINNED;
     mm_put_page_type(pg);            /* the pin's references */
@@ -161,9 +161,9 @@ static int new_user_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn
         return 0;
     if (mfn != 0) {
         if (mm_frame_owner(_mfn(mfn)) != d)
-            return MM_REFUSE(-XEN_EINVAL, "user base pointer the domain does not own");
+            return REFUSE(-XEN_EINVAL, "user base pointer the domain does not own");
         if (maps_guest_kernel(_mfn(mfn)))
-            return MM_REFUSE(-XEN_EINVAL, "user L4 maps guest kernel space");
+            return REFUSE(-XEN_EINVAL, "user L4 maps guest kernel space");
         rc = mm_get_typed(d, _mfn(mfn), MM_TYPE_L4);
         if (rc != 0)
             return rc;
@@ -241,7 +241,7 @@ static int set_ldt(struct mm_vcpu *v, uint64_t base, unsigned ents)
     uint64_t ptr = ents ? base : 0;
 
     if ((ptr & (PAGE_SIZE - 1)) != 0 || !guest_addr_ok(ptr) || ents > 8192)
-        return MM_REFUSE(-XEN_EINVAL, "bad SET_LDT arguments");
+        return REFUSE(-XEN_EINVAL, "bad SET_LDT arguments");
     v->ldt_base = ptr;
     v->ldt_ents = ents;
     return 0;
@@ -280,7 +280,7 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
     case MMUEXT_INVLPG_MULTI:
         /* An unreadable bitmap is -EINVAL here (not -EFAULT as in update_va_mapping). */
         if (read_vcpumask(mask) != 0)
-            return MM_REFUSE(-XEN_EINVAL, "unreadable vCPU mask");
+            return REFUSE(-XEN_EINVAL, "unreadable vCPU mask");
         if (op->cmd == MMUEXT_TLB_FLUSH_MULTI)
             mm_flush_tlb();
         else if (guest_addr_ok(op->arg1.linear_addr))
@@ -337,7 +337,7 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
     int rc;
 
     if (!guest_addr_ok(va) || (l1 = l1_for_va(v, va)) == NULL || !mm_get_page(l1, d))
-        return MM_REFUSE(-XEN_EINVAL, "update_va_mapping: no L1 maps va");
+        return REFUSE(-XEN_EINVAL, "update_va_mapping: no L1 maps va");
     if (l1->type != MM_TYPE_L1 || l1->type_count == 0 || !(l1->flags & PGF_VALIDATED))
         rc = -XEN_EINVAL;
     else
@@ -366,8 +366,9 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
 /*
  * Release everything d holds, top down: base pointers, then pins (devalidating every table
  * they kept alive, which drops the references their entries held), then the shared frame's
- * permanent type, then the allocation reference of every frame, which frees it.  Without
- * linear pagetables no reference cycle can exist, so this reaches zero everywhere; a frame
+ * permanent type, then the allocation reference of every frame, which frees it.  No
+ * reference cycle can survive this: a linear entry is at most one link deep (pagetable.c),
+ * so devalidating the pinned tables drops every one, and all counts reach zero; a frame
  * that still has references afterwards is a bug the caller's audit reports.
  */
 void mm_domain_teardown(struct mm_domain *d)

@@ -13,6 +13,7 @@
 
 #include "mm/mm.h"
 #include "mm/arch.h"
+#include "refuse.h"
 
 enum {
     PGF_RAM       = 1 << 0,   /* backed by RAM the allocator manages */
@@ -61,14 +62,6 @@ extern uint64_t mm_frames;                      /* size of the frame table */
 extern struct mm_domain *mm_domains[MM_MAX_DOMAINS];
 extern unsigned mm_nr_domains;
 
-/* A refusal of guest input.  Debug builds (-DPVX_DEBUG) log file:line and the reason, so a
- * guest developer can see which rule said no; other builds only return the errno. */
-int mm_refuse(int rc, const char *file, int line, const char *why);
-#ifdef PVX_DEBUG
-#define MM_REFUSE(rc, why) mm_refuse((rc), __FILE__, __LINE__, (why))
-#else
-#define MM_REFUSE(rc, why) (rc)
-#endif
 
 /* --- pagetable.c ------------------------------------------------------------------------- */
 int mm_validate_table(struct page_info *pg, unsigned type);

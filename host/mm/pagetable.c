@@ -63,15 +63,15 @@ static int get_l1e_refs(const struct mm_domain *d, uint64_t pte)
     struct page_info *pg = mm_page(_mfn(pte_mfn(pte)));
 
     if (pte & mm_disallowed_flags(1))
-        return MM_REFUSE(-XEN_EINVAL, "L1 entry with a refused flag");
+        return REFUSE(-XEN_EINVAL, "L1 entry with a refused flag");
     if (pg == NULL || !(pg->flags & PGF_RAM))
-        return MM_REFUSE(pte_mfn(pte) == PTE_MFN_ALL_ONES ? -XEN_EINVAL : -XEN_EPERM,
-                         "L1 entry maps no RAM");
+        return REFUSE(pte_mfn(pte) == PTE_MFN_ALL_ONES ? -XEN_EINVAL : -XEN_EPERM,
+                      "L1 entry maps no RAM");
     if (!mm_get_page(pg, d))
-        return MM_REFUSE(-XEN_EBUSY, "L1 entry maps a frame the domain does not own");
+        return REFUSE(-XEN_EBUSY, "L1 entry maps a frame the domain does not own");
     if ((pte & _PAGE_RW) && mm_get_page_type(pg, MM_TYPE_WRITABLE) != 0) {
         mm_put_page(pg);
-        return MM_REFUSE(-XEN_EBUSY, "writable L1 entry to a pagetable or descriptor frame");
+        return REFUSE(-XEN_EBUSY, "writable L1 entry to a pagetable or descriptor frame");
     }
     return 0;
 }
@@ -118,10 +118,10 @@ static int get_upper_refs(struct page_info *table, unsigned level, uint64_t pte)
     int rc;
 
     if (pte & mm_disallowed_flags(level))
-        return MM_REFUSE(-XEN_EINVAL, "L2-L4 entry with a refused flag (PSE?)");
+        return REFUSE(-XEN_EINVAL, "L2-L4 entry with a refused flag (PSE?)");
     pg = mm_get_page_from_mfn(pte_mfn(pte), table->owner);
     rc = pg != NULL ? mm_get_page_type(pg, MM_TYPE_L1 + level - 2)
-                    : MM_REFUSE(-XEN_EINVAL, "L2-L4 entry to a frame the domain does not own");
+                    : REFUSE(-XEN_EINVAL, "L2-L4 entry to a frame the domain does not own");
     if (rc != 0 && pg != NULL)
         mm_put_page(pg);
     if (rc == -XEN_EINVAL && get_linear_refs(table, pte))
@@ -240,9 +240,9 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     int rc;
 
     if (!slot_is_guest(level, idx))
-        return MM_REFUSE(-XEN_EINVAL, "L4 update in the host's slots 256-271");
+        return REFUSE(-XEN_EINVAL, "L4 update in the host's slots 256-271");
     if (level == 4 && is_user_l4_kernel_slot(idx) && pte_present(gpte) && is_user_l4(d, table))
-        return MM_REFUSE(-XEN_EINVAL, "user L4 may not map guest kernel space");
+        return REFUSE(-XEN_EINVAL, "user L4 may not map guest kernel space");
     pt = arch_map_frame(table);
     old = pt[idx];
     if (preserve_ad)

@@ -7,7 +7,7 @@
 FUZZ_CC      ?= clang
 FUZZ_BIN     := $(BUILD)/tests/fuzz/mm-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS    := $(filter-out host/mm/audit.c,$(wildcard host/mm/*.c)) host/hypercall.c \
+FUZZ_SRCS    := $(filter-out host/mm/audit.c,$(wildcard host/mm/*.c)) host/hypercall.c host/refuse.c \
                 tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c
 FUZZ_BASE    := -std=gnu11 -g -O2 $(WARN) -Iinclude -Ihost -Itests/unit -DPVX_UNIT=1 \
                 -DPVX_DEBUG=1 -DFAKE_FRAMES=64 -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -3,7 +3,7 @@
 # audit in hypercall.c is on, so every hypercall the tests make is audited as well.
 
 UNIT_TEST      := $(BUILD)/tests/unit/mm-unit
-UNIT_MM_SRCS   := $(wildcard host/mm/*.c) host/hypercall.c
+UNIT_MM_SRCS   := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c
 UNIT_FAKE_SRCS := tests/unit/fake_arch.c tests/unit/world.c
 UNIT_SRCS      := $(UNIT_MM_SRCS) $(UNIT_FAKE_SRCS) tests/unit/helpers.c \
                   tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c
