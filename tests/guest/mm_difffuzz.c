@@ -28,8 +28,11 @@
 #define PTE_G       0x100ULL
 #define PTE_AVAIL   0xe00ULL
 #define PTE_RSVD    (1ULL << 51)   /* above any machine's physical address width */
+#define PTE_GKERNEL (1ULL << 52)   /* what Xen (and pvx) mark kernel L1 mappings with */
+#define PTE_ADJUST  (PTE_US | PTE_G | PTE_GKERNEL)   /* what validation may add to an entry */
+#define HOST_SLOTS  (HOST_SLOT_LAST - HOST_SLOT_FIRST + 1)
 
-enum kind { K_UPDATE, K_PIN, K_UNPIN, K_MACHPHYS, K_MULTI, NR_KINDS };
+enum kind { K_UPDATE, K_PIN, K_UNPIN, K_MACHPHYS, K_MULTI, K_SWEEP, NR_KINDS };
 
 /* One generated operation, in pool terms; translated to machine terms only when issued. */
 struct fop {
@@ -40,6 +43,7 @@ struct fop {
     pteval_t flags;          /* K_UPDATE */
     unsigned level;          /* K_PIN: 1..4 */
     bool cache;              /* K_UPDATE with PWT/PCD/PAT: a documented difference */
+    pteval_t old;            /* K_UPDATE: the entry before the operation */
 };
 
 static const unsigned slots[NR_SLOTS] = { 0, 1, 255, 256, 271, 272, 511 };
@@ -52,9 +56,15 @@ struct fuzz {
     struct page pool[POOL];
     mfn_t foreign;
     bool verbose;
+    unsigned dump_at;              /* dump=K: print every pool entry before op K */
     uint32_t hash;
     unsigned errs[NR_ERRNO + 1];   /* [0] ok, [n] -n, [NR_ERRNO] anything else */
     unsigned cache_ops, cache_ok, cache_undo_failed;
+    unsigned adjust_restored, adjust_restore_failed;
+    bool was_l4[POOL];                         /* a PIN_L4 of it ever succeeded */
+    unsigned pinned[POOL];                     /* level it is pinned at, 0 if not */
+    pteval_t host_shadow[POOL][HOST_SLOTS];    /* what we last wrote to slots 256-271 */
+    pteval_t snap[POOL][PT_ENTRIES];           /* the pool before an operation with a pin */
 };
 
 /* xorshift64*: small, fast, and the same on every platform. */
@@ -84,12 +94,17 @@ static void hash_word(struct fuzz *f, uint32_t w)
     }
 }
 
-static void record(struct fuzz *f, unsigned idx, unsigned sub, enum kind k, long rc)
+static void hash_result(struct fuzz *f, unsigned idx, unsigned sub, enum kind k, long rc)
 {
     hash_word(f, idx);
     hash_word(f, sub);
     hash_word(f, k);
     hash_word(f, (uint32_t)rc);
+}
+
+static void record(struct fuzz *f, unsigned idx, unsigned sub, enum kind k, long rc)
+{
+    hash_result(f, idx, sub, k, rc);
     if (rc == 0)
         f->errs[0]++;
     else if (rc < 0 && rc > -NR_ERRNO)
@@ -250,9 +265,11 @@ struct issued {
     struct multicall_entry mc;
 };
 
-static void prepare(const struct fuzz *f, const struct fop *op, struct issued *is)
+static void prepare(const struct fuzz *f, struct fop *op, struct issued *is)
 {
     memset(is, 0, sizeof(*is));
+    if (op->kind == K_UPDATE)
+        op->old = peek(&f->pool[op->frame].va[op->slot]);
     switch (op->kind) {
     case K_UPDATE:
         is->req.ptr = entry_maddr(f, op) | MMU_NORMAL_PT_UPDATE;
@@ -303,7 +320,7 @@ static void verbose_line(const struct fuzz *f, unsigned idx, int sub, const stru
 
 /* A cache-attribute update: counted, not hashed; if accepted, the old entry is put back so
  * that both hypervisors go on from the same state. */
-static void run_cache_op(struct fuzz *f, unsigned idx, const struct fop *op)
+static void run_cache_op(struct fuzz *f, unsigned idx, struct fop *op)
 {
     struct issued is;
     pteval_t old = f->pool[op->frame].va[op->slot];
@@ -322,39 +339,146 @@ static void run_cache_op(struct fuzz *f, unsigned idx, const struct fop *op)
         f->cache_undo_failed++;
 }
 
+static void snapshot(struct fuzz *f)
+{
+    for (unsigned i = 0; i < POOL; i++)
+        memcpy(f->snap[i], f->pool[i].va, PAGE_SIZE);
+}
+
+/*
+ * After a refused pin Xen may leave the entries it checked before the failing one adjusted
+ * (_PAGE_USER, Global, its kernel mark: docs/abi.md, "a refused pin"), pvx leaves them as
+ * they were.  Such an entry reads back differently and is judged differently later (Global
+ * is refused above L1), so the difference would spread into every later answer.  Put back
+ * every entry that changed only in those bits: not hashed, counted.
+ */
+static void undo_adjustments(struct fuzz *f)
+{
+    for (unsigned i = 0; i < POOL; i++)
+        for (unsigned s = 0; s < PT_ENTRIES; s++) {
+            pteval_t old = f->snap[i][s], now = peek(&f->pool[i].va[s]);
+            if (now == old || !(old & PTE_P) || ((now ^ old) & ~PTE_ADJUST))
+                continue;
+            uint64_t ma = (f->pool[i].mfn.v << PAGE_SHIFT) + s * sizeof(pteval_t);
+            if (mmu_update1(ma, old, NULL) == 0)
+                f->adjust_restored++;
+            else
+                f->adjust_restore_failed++;
+        }
+}
+
+/*
+ * A validated L4 gets the hypervisor's own entries in slots 256-271, and they stay in the
+ * frame when it loses the type: Xen's and pvx's differ (the host layouts do), and would be
+ * judged if the frame became a lower-level table later.  So after anything that may have
+ * untyped an L4, write back what we last wrote there, on every frame that was ever an L4;
+ * a frame still typed L4 refuses the batch at its first request, on both.  Hashed: these
+ * are real requests with deterministic answers.
+ */
+static void sweep_host_slots(struct fuzz *f, unsigned idx)
+{
+    struct mmu_update req[HOST_SLOTS];
+
+    for (unsigned i = 0; i < POOL; i++) {
+        if (!f->was_l4[i])
+            continue;
+        for (unsigned s = 0; s < HOST_SLOTS; s++) {
+            req[s].ptr = (f->pool[i].mfn.v << PAGE_SHIFT) +
+                         (HOST_SLOT_FIRST + s) * sizeof(pteval_t);
+            req[s].val = f->host_shadow[i][s];
+        }
+        unsigned done = 0;
+        long rc = HYPERVISOR_mmu_update(req, HOST_SLOTS, &done, DOMID_SELF);
+        record(f, idx, 100 + i, K_SWEEP, rc);
+        hash_result(f, idx, 200 + i, K_SWEEP, done);
+        if (f->verbose)
+            printk("difffuzz: op %u: sweep f%u slots 256-271 -> %ld done %u\n", idx, i, rc,
+                   done);
+    }
+}
+
+static int pool_index(const struct fuzz *f, mfn_t m)
+{
+    for (unsigned i = 0; i < POOL; i++)
+        if (f->pool[i].mfn.v == m.v)
+            return (int)i;
+    return -1;
+}
+
+/* Bookkeeping after an operation: which frames were L4, what we wrote to host slots, and
+ * whether an L4 may have lost its type (an unpin, or a replaced read-only entry that may
+ * have been a linear reference to one). */
+static void note_result(struct fuzz *f, const struct fop *op, long rc, bool *sweep)
+{
+    if (rc != 0)
+        return;
+    if (op->kind == K_PIN && op->level == 4 && op->frame < POOL)
+        f->was_l4[op->frame] = true;
+    if (op->kind == K_PIN && op->frame < POOL)
+        f->pinned[op->frame] = op->level;
+    if (op->kind == K_UNPIN && op->frame < POOL) {
+        *sweep |= f->pinned[op->frame] == 4;
+        f->pinned[op->frame] = 0;
+    }
+    if (op->kind == K_UPDATE && op->slot >= HOST_SLOT_FIRST && op->slot <= HOST_SLOT_LAST)
+        f->host_shadow[op->frame][op->slot - HOST_SLOT_FIRST] =
+            peek(&f->pool[op->frame].va[op->slot]);
+    if (op->kind == K_UPDATE && (op->old & PTE_P) && !(op->old & PTE_RW)) {
+        int t = pool_index(f, pte_mfn(op->old));
+        if (t >= 0 && f->was_l4[t])
+            *sweep = true;
+    }
+}
+
 static void run_op(struct fuzz *f, unsigned idx)
 {
     struct fop op;
     struct issued is[4];
+    bool sweep = false, pin_refused = false;
 
     if (chance(f, 15, 100)) {
         unsigned n = 1 + below(f, 4);
         struct fop ops[4];
         struct multicall_entry mc[4];
+        bool has_pin = false;
         for (unsigned i = 0; i < n; i++) {
             gen_simple(f, &ops[i], false);
             prepare(f, &ops[i], &is[i]);
             mc[i] = is[i].mc;
+            has_pin |= ops[i].kind == K_PIN;
         }
+        if (has_pin)
+            snapshot(f);
         long rc = HYPERVISOR_multicall(mc, n);
         record(f, idx, 0, K_MULTI, rc);
         if (f->verbose)
             printk("difffuzz: op %u: multicall of %u -> %ld\n", idx, n, rc);
         for (unsigned i = 0; i < n; i++) {
-            record(f, idx, i + 1, ops[i].kind, (long)mc[i].result);
-            verbose_line(f, idx, (int)i + 1, &ops[i], (long)mc[i].result);
+            long r = (long)mc[i].result;
+            record(f, idx, i + 1, ops[i].kind, r);
+            verbose_line(f, idx, (int)i + 1, &ops[i], r);
+            note_result(f, &ops[i], r, &sweep);
+            pin_refused |= ops[i].kind == K_PIN && r != 0;
         }
-        return;
+    } else {
+        gen_simple(f, &op, true);
+        if (op.cache) {
+            run_cache_op(f, idx, &op);
+            return;
+        }
+        prepare(f, &op, &is[0]);
+        if (op.kind == K_PIN)
+            snapshot(f);
+        long rc = issue(&is[0]);
+        record(f, idx, 0, op.kind, rc);
+        verbose_line(f, idx, -1, &op, rc);
+        note_result(f, &op, rc, &sweep);
+        pin_refused = op.kind == K_PIN && rc != 0;
     }
-    gen_simple(f, &op, true);
-    if (op.cache) {
-        run_cache_op(f, idx, &op);
-        return;
-    }
-    prepare(f, &op, &is[0]);
-    long rc = issue(&is[0]);
-    record(f, idx, 0, op.kind, rc);
-    verbose_line(f, idx, -1, &op, rc);
+    if (pin_refused)
+        undo_adjustments(f);
+    if (sweep)
+        sweep_host_slots(f, idx);
 }
 
 /* ---- cleanup: every pin, entry and M2P change undone; each frame writable again ---- */
@@ -416,6 +540,28 @@ static void cleanup(struct fuzz *f, struct xtf_result *res)
            unpinned, cleared, POOL);
 }
 
+/* Every non-zero pool entry, with its target in pool terms: what a divergence started from. */
+static void dump_pool(const struct fuzz *f, unsigned idx)
+{
+    printk("difffuzz: pool before op %u:\n", idx);
+    for (unsigned i = 0; i < POOL; i++)
+        if (f->pinned[i])
+            printk("difffuzz:   f%u pinned L%u\n", i, f->pinned[i]);
+    for (unsigned i = 0; i < POOL; i++)
+        for (unsigned s = 0; s < PT_ENTRIES; s++) {
+            pteval_t e = peek(&f->pool[i].va[s]);
+            if (!e)
+                continue;
+            mfn_t m = pte_mfn(e);
+            int t = pool_index(f, m);
+            if (t >= 0)
+                printk("difffuzz:   f%u[%u] = f%d flags %#lx\n", i, s, t, (uint64_t)(e & ~PTE_ADDR));
+            else
+                printk("difffuzz:   f%u[%u] = mfn %#lx%s flags %#lx\n", i, s, m.v,
+                       m.v == f->foreign.v ? " (foreign)" : "", (uint64_t)(e & ~PTE_ADDR));
+        }
+}
+
 static uint64_t arg_u64(const char *key, uint64_t dflt)
 {
     char buf[24];
@@ -438,6 +584,7 @@ XTF_TEST_EXPLICIT(mm_diff_fuzz, "mm-diff-fuzz",
     uint64_t seed = arg_u64("seed", 1);
     unsigned ops = (unsigned)arg_u64("ops", 3000);
     f->verbose = arg_u64("verbose", 0) != 0;
+    f->dump_at = (unsigned)arg_u64("dump", ~0u);
     f->rng = seed ? seed : 1;            /* xorshift must not start at 0 */
     f->hash = 2166136261u;
     for (unsigned i = 0; i < POOL; i++)
@@ -448,15 +595,31 @@ XTF_TEST_EXPLICIT(mm_diff_fuzz, "mm-diff-fuzz",
     printk("difffuzz: seed %lu ops %u pool f0-f%u = pfn %#lx-%#lx\n", seed, ops, POOL - 1,
            f->pool[0].pfn.v, f->pool[POOL - 1].pfn.v);
 
+    /* watch=K: after every op, write 0 to fK[5] (a slot no op uses, so it stays 0 and the
+     * write changes nothing) and report when the answer changes: when did fK take a type? */
+    unsigned watch = (unsigned)arg_u64("watch", ~0u);
+    long watched = 0;
     for (unsigned i = 0; i < ops; i++) {
+        if (i == f->dump_at)
+            dump_pool(f, i);
         run_op(f, i);
+        if (watch < POOL) {
+            long rc = mmu_update1((f->pool[watch].mfn.v << PAGE_SHIFT) + 5 * sizeof(pteval_t),
+                                  0, NULL);
+            if (rc != watched)
+                printk("difffuzz: watch f%u: after op %u a write to it gives %ld\n", watch,
+                       i, rc);
+            watched = rc;
+        }
         if ((i + 1) % CHECKPOINT == 0 || i + 1 == ops)
             checkpoint(f, i + 1);
     }
     printk("difffuzz: done: %u ops; not hashed: %u cache-attribute updates, %u accepted, "
-           "%u undo failed\n", ops, f->cache_ops, f->cache_ok, f->cache_undo_failed);
-    if (f->cache_undo_failed)
-        xtf_failure(res, "%u accepted cache-attribute updates could not be undone",
-                    f->cache_undo_failed);
+           "%u undo failed; %u entries adjusted by refused pins put back, %u failed\n", ops,
+           f->cache_ops, f->cache_ok, f->cache_undo_failed, f->adjust_restored,
+           f->adjust_restore_failed);
+    if (f->cache_undo_failed || f->adjust_restore_failed)
+        xtf_failure(res, "%u accepted cache-attribute updates, %u adjusted entries could not "
+                    "be undone", f->cache_undo_failed, f->adjust_restore_failed);
     cleanup(f, res);
 }
