@@ -8,6 +8,12 @@
  * Trust boundary: the operations touch only the pool frames' entries, pins and M2P entries
  * (and a foreign frame, always refused), never a live pagetable, so the guest survives any
  * answer; the verdict is about survival and cleanup, the comparison is the suite's.
+ * Operations: MMU_NORMAL_PT_UPDATE of slots 0/1/255/256/271/272/511 (values to a pool frame,
+ * the frame itself, a foreign frame or 0, random flags incl. an address bit above any
+ * machine's width), PIN_L1..L4/UNPIN, MMU_MACHPHYS_UPDATE, multicalls of 1-4 of them.  No
+ * update_va_mapping (it only reaches live mappings).  PWT/PCD/PAT are a documented
+ * difference for dom0 (docs/abi.md): generated, but counted apart and undone if accepted.
+ * Options: seed= ops= verbose=1 dump=K (pool before op K) watch=F (when F took a type).
  */
 #include "mm.h"
 #include "kernel/boot.h"
