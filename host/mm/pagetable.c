@@ -3,7 +3,8 @@
  * CPU, and the references each present entry holds while its table is validated.
  * Trust: every entry examined here was written by the guest.  Nothing is taken on faith:
  * flags, frame number, owner and type of the target are checked before any reference is
- * taken, and a table is either validated whole or left exactly as it was.
+ * taken, and a table is either validated whole or left exactly as it was (lower tables
+ * that passed before a sibling failed keep their adjusted entries, see docs/abi.md).
  *
  * Guided tour.  A table of level N (type L<N>) is validated when it first takes that type
  * (mm_get_page_type in frame.c):
