@@ -3,7 +3,9 @@
  * actions -- mmu_update, mmuext_op, update_va_mapping, multicall batches (iret and nested
  * multicalls included), and raw guest writes to frames the guest could write -- against a
  * small simulated domain with a pinned, loaded address space and a second domain that owns
- * "foreign" frames; the host side may hold some frames as descriptor tables meanwhile.  After every action the audit must pass; at the end both domains are torn
+ * "foreign" frames; the host side may hold some frames as descriptor tables meanwhile, and
+ * the guest touches memory through a modelled TLB.  After every action the audit and the
+ * stale-TLB check must pass; at the end both domains are torn
  * down and every frame must be free again.  Any violation aborts with the reason.
  *
  * Trust: the input is the guest.  Nothing it decodes to may crash the host code (ASan/UBSan
@@ -100,6 +102,10 @@ static void audit_or_die(const char *after)
         fprintf(stderr, "fuzz: invariant violated after %s: %s\n", after, why);
         abort();
     }
+    if (fake_tlb_check(why, sizeof(why)) != 0) {
+        fprintf(stderr, "fuzz: invariant violated after %s: %s\n", after, why);
+        abort();
+    }
     if (fake_arch.maps != 0) {
         fprintf(stderr, "fuzz: %ld frame mappings left open after %s\n", fake_arch.maps, after);
         abort();
@@ -142,7 +148,7 @@ static void step(struct input *in)
     struct multicall_entry mc[4];
     unsigned i, n;
 
-    switch (what % 10) {
+    switch (what % 11) {
     case 0: case 1: {                                     /* one mmu_update */
         uint64_t table = pick_mfn(in), cmd = take(in, 1);
         uint64_t ptr = (table << 12) | ((take(in, 2) & 511) << 3);
@@ -235,6 +241,10 @@ static void step(struct input *in)
             fake_frame(m)[take(in, 2) & 511] = pick_pte(in);
         break;
     }
+    case 10:                                              /* the guest touches memory */
+        for (i = 0; i < 4; i++)
+            fake_tlb_touch(pick_va(in));
+        break;
     default: {                                            /* pin or unpin, the common pair */
         uint64_t m = pick_mfn(in), k = take(in, 1) % 5;
 
@@ -254,8 +264,10 @@ static void setup(void)
 
     world_init();
     nr_gdt = 0;
-    for (i = 0; i < NR_OWN; i++)
+    for (i = 0; i < NR_OWN - 1; i++)
         own[i] = world_alloc(0);
+    if (mm_alloc_shared_frame(&W.dom[0].mm, &own[NR_OWN - 1]) != 0)   /* its shared_info */
+        abort();
     for (i = 0; i < 4; i++)
         foreign[i] = world_alloc(1);
     fake_frame(own[0])[0] = (mfn_x(own[1]) << 12) | 3;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <public/errno.h>
 #include "mm/arch.h"
+#include "mm/mm.h"
 #include "guest_access.h"
 #include "domain.h"
 #include "fake_arch.h"
@@ -19,8 +20,92 @@ uint64_t fake_m2p[FAKE_FRAMES];
 uint8_t fake_guest_mem[FAKE_GUEST_SIZE];
 struct vcpu *current;
 
+/* The cached entries: level 0 is a translation of `va`, level 1-3 a table the walk of `va`
+ * used as an L1-L3 (a paging-structure cache entry).  Full: the oldest is dropped, which
+ * hardware may do at any time too. */
+#define FAKE_TLB_SIZE 128
+static struct fake_tlb_entry {
+    uint64_t va, mfn;
+    struct mm_domain *owner;
+    unsigned level;
+    bool rw;
+} fake_tlb[FAKE_TLB_SIZE];
+static unsigned fake_tlb_nr, fake_tlb_next;
+
+static void fake_tlb_clear(void)
+{
+    fake_tlb_nr = fake_tlb_next = 0;
+}
+
+static void fake_tlb_add(uint64_t va, uint64_t mfn, unsigned level, bool rw)
+{
+    struct fake_tlb_entry *e = &fake_tlb[fake_tlb_next];
+
+    e->va = va & ~0xfffULL;
+    e->mfn = mfn;
+    e->owner = mm_frame_owner(_mfn(mfn));
+    e->level = level;
+    e->rw = rw;
+    fake_tlb_next = (fake_tlb_next + 1) % FAKE_TLB_SIZE;
+    if (fake_tlb_nr < FAKE_TLB_SIZE)
+        fake_tlb_nr++;
+}
+
+void fake_tlb_touch(uint64_t va)
+{
+    uint64_t table = fake_arch.cr3;
+    bool rw = true;
+    unsigned level;
+
+    if (fake_arch.cr3_loads == 0 || !(va < (1ULL << 47) || va >= 0xffff800000000000ULL))
+        return;
+    for (level = 4; level >= 1; level--) {
+        uint64_t e;
+
+        if (table >= FAKE_FRAMES)
+            return;                  /* the host's own tables live outside fake memory */
+        e = fake_frame(_mfn(table))[(va >> (12 + 9 * (level - 1))) & 511];
+        if (!(e & 1) || (level > 1 && (e & 0x80)))
+            return;                  /* not present is never cached; no superpages */
+        rw = rw && (e & 2);
+        table = (e & 0x000ffffffffff000ULL) >> 12;
+        if (table >= FAKE_FRAMES)
+            return;
+        fake_tlb_add(va, table, level - 1, rw);
+    }
+}
+
+unsigned fake_tlb_entries(void) { return fake_tlb_nr; }
+
+static int tlb_fail(char *why, size_t len, const char *what, const struct fake_tlb_entry *e)
+{
+    snprintf(why, len, "stale TLB: %s (va %#llx, mfn %#llx, cached as %s%u)", what,
+             (unsigned long long)e->va, (unsigned long long)e->mfn,
+             e->level ? "L" : "page at level ", e->level);
+    return -1;
+}
+
+int fake_tlb_check(char *why, size_t len)
+{
+    unsigned i;
+
+    for (i = 0; i < fake_tlb_nr; i++) {
+        const struct fake_tlb_entry *e = &fake_tlb[i];
+        enum mm_page_type t = mm_frame_type(_mfn(e->mfn));
+
+        if (e->owner == NULL || mm_frame_owner(_mfn(e->mfn)) != e->owner)
+            return tlb_fail(why, len, "frame changed owner or was freed", e);
+        if (e->level == 0 && e->rw && t != MM_TYPE_WRITABLE)
+            return tlb_fail(why, len, "writable translation to a frame that changed type", e);
+        if (e->level > 0 && (t < MM_TYPE_L1 || t > MM_TYPE_L4))
+            return tlb_fail(why, len, "cached table is no longer a pagetable", e);
+    }
+    return 0;
+}
+
 void fake_arch_reset(void)
 {
+    fake_tlb_clear();
     memset(&fake_arch, 0, sizeof(fake_arch));
     memset(fake_mem, 0xa5, sizeof(fake_mem));     /* the allocator must zero what it hands out */
     memset(fake_m2p, 0, sizeof(fake_m2p));
@@ -53,7 +138,11 @@ void arch_unmap_frame(const void *p)
     fake_arch.maps--;
 }
 
-void arch_flush_tlb_local(void) { fake_arch.flushes++; }
+void arch_flush_tlb_local(void)
+{
+    fake_arch.flushes++;
+    fake_tlb_clear();
+}
 
 void arch_invlpg(uint64_t va)
 {
@@ -61,12 +150,21 @@ void arch_invlpg(uint64_t va)
         die("invlpg of a non-canonical address (#GP on hardware)", va);
     fake_arch.invlpgs++;
     fake_arch.last_invlpg = va;
+    for (unsigned i = 0; i < fake_tlb_nr;) {
+        if (fake_tlb[i].level > 0 || fake_tlb[i].va == (va & ~0xfffULL)) {
+            fake_tlb[i] = fake_tlb[--fake_tlb_nr];
+            fake_tlb_next = fake_tlb_nr % FAKE_TLB_SIZE;
+        } else {
+            i++;
+        }
+    }
 }
 
 void arch_load_cr3(mfn_t l4)
 {
     fake_arch.cr3_loads++;
     fake_arch.cr3 = mfn_x(l4);
+    fake_tlb_clear();
 }
 
 uint64_t fake_host_l4e(unsigned slot)

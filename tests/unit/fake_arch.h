@@ -39,4 +39,20 @@ uint64_t fake_host_l4e(unsigned slot);           /* what arch_host_l4e returns *
 uint64_t fake_guest_put(size_t off, const void *src, size_t len);
 void fake_guest_get(size_t off, void *dst, size_t len);
 
+/*
+ * A model of the TLB and the paging-structure caches, for checking that no stale
+ * translation outlives the role of the frame it reaches (DESIGN.md invariant 1 "including
+ * through stale TLB entries").  fake_tlb_touch(va) is the guest touching va: the walk from
+ * the loaded cr3 caches every table it passes through and the final translation (with the
+ * RW of the whole path), as the hardware may.  CR4.PGE is clear on the pvx host, so a cr3
+ * load or a full flush drops everything; invlpg drops va's translation and, as the SDM says,
+ * every paging-structure cache entry.  fake_tlb_check finds a cached entry whose frame has
+ * since changed role: a writable translation to a frame whose type is no longer `writable`,
+ * a cached table that is no longer a pagetable, a translation to a frame its domain no
+ * longer owns.  0, or -1 with the reason in `why`.
+ */
+void fake_tlb_touch(uint64_t va);
+int fake_tlb_check(char *why, size_t len);
+unsigned fake_tlb_entries(void);
+
 #endif

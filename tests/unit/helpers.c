@@ -12,6 +12,8 @@ void check_audit(void)
 
     if (world_audit(why, sizeof(why)) != 0)
         fail_msg("audit: %s", why);
+    if (fake_tlb_check(why, sizeof(why)) != 0)
+        fail_msg("%s", why);
     if (fake_arch.maps != 0)
         fail_msg("%ld frame mappings left open", fake_arch.maps);
 }

@@ -639,6 +639,67 @@ static void type_change_flushes_stale_writable_tlb_entries(void **state)
     assert_int_equal(fake_arch.flushes, flushes);
 }
 
+/* Touch every page of the aspace (VA 0-0x7fff) so that the modelled TLB caches the
+ * writable data translations, the read-only table translations and every table walked. */
+static void touch_aspace(void)
+{
+    uint64_t va;
+
+    for (va = 0; va < 0x8000; va += 0x1000)
+        fake_tlb_touch(va);
+    assert_true(fake_tlb_entries() > 0);
+}
+
+/* Stale translations, checked against the TLB model by every helper's audit: each role
+ * change of a frame the TLB still caches must come after a flush. */
+static void stale_tlb_writable_page_becomes_a_table(void **state)
+{
+    struct aspace a;
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    touch_aspace();
+    assert_int_equal(uvm(0x0000, 0, UVMF_NONE), 0);  /* data[0] keeps a cached RW entry */
+    assert_int_equal(mmu(MA(a.l1, 1), 0), 0);        /* data[1] too */
+    assert_true(fake_tlb_entries() > 0);
+    assert_int_equal(pin(1, a.data[0]), 0);          /* writable -> L1 */
+    touch_aspace();
+    assert_int_equal(mmu(MA(a.l1, 2), 0), 0);
+    assert_int_equal(ext(MMUEXT_CLEAR_PAGE, mfn_x(a.data[1]), 0), 0);
+    assert_int_equal(mm_get_page_and_type(D0, a.data[2], MM_TYPE_SEG_DESC), 0);  /* -> GDT */
+    mm_put_page_and_type(a.data[2]);
+    check_audit();
+}
+
+static void stale_tlb_unlinked_table_becomes_writable(void **state)
+{
+    struct aspace a;
+    mfn_t l1b = world_alloc(0);
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    F(l1b)[0] = PTE(a.data[0], F_P | F_RW);
+    touch_aspace();
+    /* The L2 entry now points at another L1: the old one is unlinked and, unpinned,
+     * loses its type; mapping it writable must not meet a cached walk through it. */
+    assert_int_equal(mmu(MA(a.l2, 0), PTE(l1b, F_P | F_RW)), 0);
+    assert_int_equal(mm_frame_type_count(a.l1), 0);
+    fake_tlb_touch(0);
+    assert_int_equal(mmu(MA(l1b, 1), PTE(a.l1, F_P | F_RW)), 0);
+    fake_tlb_touch(0x1000);
+    check_audit();
+    /* The same through a linear L4 slot: l4[1] -> l4 caches the tables as lower levels. */
+    assert_int_equal(mmu(MA(a.l4, 1), PTE(a.l4, F_P)), 0);
+    fake_tlb_touch(0x8000000000ULL);                 /* l4 as L3, l3 as L2, l2 as L1 */
+    fake_tlb_touch(0x8000000000ULL + (0ULL << 30) + (0ULL << 21));
+    assert_int_equal(mmu(MA(l1b, 1), 0), 0);
+    assert_int_equal(mmu(MA(a.l4, 1), 0), 0);        /* unlink the linear slot */
+    assert_int_equal(mmu(MA(l1b, 2), PTE(a.l1, F_P | F_RW)), 0);
+    check_audit();
+}
+
 /* --- base pointers ------------------------------------------------------------------------- */
 
 static void new_baseptr_validates_and_loads_cr3(void **state)
@@ -816,6 +877,29 @@ static void audit_catches_a_wrong_count(void **state)
     check_audit();
 }
 
+/* A second link behind mm's back turns a linear target into a holder: the XSA-240 chain. */
+static void audit_catches_a_linear_chain(void **state)
+{
+    struct aspace a;
+    mfn_t b, c;
+    char why[200];
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    b = world_alloc(0);
+    c = world_alloc(0);
+    assert_int_equal(pin(2, b), 0);
+    assert_int_equal(pin(2, c), 0);
+    assert_int_equal(mmu(MA(a.l2, 1), PTE(b, F_P)), 0);          /* l2 -> b, linear */
+    assert_int_equal(mmu(MA(b, 0), PTE(c, F_P)), -XEN_EINVAL);   /* b -> c refused */
+    F(b)[0] = PTE(c, F_P | F_US);                                /* ... so write it raw */
+    assert_int_equal(world_audit(why, sizeof(why)), -1);
+    assert_non_null(strstr(why, "linear"));
+    F(b)[0] = 0;
+    check_audit();
+}
+
 static void audit_catches_a_writable_pagetable(void **state)
 {
     struct aspace a;
@@ -917,6 +1001,8 @@ int run_frame_tests(void)
         T(unpinned_table_stays_typed_while_referenced),
         T(xsa286_no_stale_translation_after_unpin),
         T(type_change_flushes_stale_writable_tlb_entries),
+        T(stale_tlb_writable_page_becomes_a_table),
+        T(stale_tlb_unlinked_table_becomes_writable),
         T(new_baseptr_validates_and_loads_cr3),
         T(new_baseptr_same_mfn_only_reloads),
         T(new_baseptr_refusals),
@@ -926,6 +1012,7 @@ int run_frame_tests(void)
         T(teardown_releases_every_frame),
         T(teardown_of_one_domain_leaves_the_other),
         T(audit_catches_a_wrong_count),
+        T(audit_catches_a_linear_chain),
         T(audit_catches_a_writable_pagetable),
         T(audit_catches_a_host_slot_change),
         T(audit_catches_a_foreign_mapping_and_kernel_in_user_l4),
