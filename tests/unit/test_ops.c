@@ -293,6 +293,48 @@ static void uvm_without_an_l1_for_va_is_einval(void **state)
     assert_int_equal(uvm(0xffff800000000000ULL, 0, 0), -XEN_EINVAL); /* host range */
 }
 
+/* A walk through a linear entry ends one level too high, on a table that is no L1: the
+ * update must be refused, not written into an L2 (or L3, L4) as if it were an L1 entry. */
+static void uvm_through_a_linear_entry_is_einval(void **state)
+{
+    struct aspace a;
+    struct snap s;
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    assert_int_equal(mmu(MA(a.l4, 1), PTE(a.l4, F_P)), 0);      /* L4 self-map, slot 1 */
+    assert_int_equal(mmu(MA(a.l2, 1), PTE(a.l2, F_P)), 0);      /* L2 self-map, slot 1 */
+    snap_take(&s);
+    assert_int_equal(uvm(0x8000000000ULL, PTE(a.data[0], F_P | F_RW), 0), -XEN_EINVAL);
+    assert_int_equal(uvm(0x8000000000ULL + 0x1000, 0, 0), -XEN_EINVAL);
+    assert_int_equal(uvm(0x200000, PTE(a.data[0], F_P | F_RW), 0), -XEN_EINVAL);
+    assert_int_equal(uvm(0x200000 + 0x1000, 0, 0), -XEN_EINVAL);
+    snap_assert_same(&s);
+}
+
+/* shared_info holds the writable type for good, so, as in Xen, the guest may clear it or
+ * copy over it; a pagetable may only be the source. */
+static void clear_and_copy_treat_shared_info_as_writable(void **state)
+{
+    struct aspace a;
+    mfn_t shared;
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    assert_int_equal(mm_alloc_shared_frame(D0, &shared), 0);
+    F(shared)[3] = 7;
+    assert_int_equal(ext(MMUEXT_CLEAR_PAGE, mfn_x(shared), 0), 0);
+    assert_int_equal(F(shared)[3], 0);
+    assert_int_equal(ext(MMUEXT_COPY_PAGE, mfn_x(shared), mfn_x(a.l1)), 0);
+    assert_memory_equal(F(shared), F(a.l1), 4096);
+    assert_int_equal(ext(MMUEXT_COPY_PAGE, mfn_x(a.l1), mfn_x(shared)), -XEN_EINVAL);
+    assert_int_equal(ext(MMUEXT_CLEAR_PAGE, mfn_x(a.l4), 0), -XEN_EINVAL);
+    assert_int_equal(mm_frame_type(shared), MM_TYPE_WRITABLE);
+    assert_int_equal(mm_frame_type_count(shared), 1);
+}
+
 /* XSA-279: a failed update flushes nothing, so a non-canonical va never reaches invlpg. */
 static void xsa279_failed_uvm_flushes_nothing(void **state)
 {
@@ -587,6 +629,8 @@ int run_ops_tests(void)
         T(unsupported_mmuext_commands),
         T(uvm_rewrites_the_l1_entry_of_va),
         T(uvm_without_an_l1_for_va_is_einval),
+        T(uvm_through_a_linear_entry_is_einval),
+        T(clear_and_copy_treat_shared_info_as_writable),
         T(xsa279_failed_uvm_flushes_nothing),
         T(uvm_flush_scopes),
         T(uvm_bad_vcpumask_is_efault_after_the_update),
