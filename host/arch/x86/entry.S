@@ -12,6 +12,7 @@
  */
 #include "arch/x86/x86.h"
 
+#define FLAT_RING3_CS32 0xe023
 #define FLAT_RING3_CS64 0xe033
 #define FLAT_RING3_SS64 0xe02b
 
@@ -85,38 +86,28 @@
  *    frame with a canonical rip (sysret to a non-canonical rip faults in ring 0 on Intel with
  *    the guest's %rsp: CVE-2012-0217).  Anything else leaves by iretq.
  */
-    .globl arch_syscall_entry
-    .hidden arch_syscall_entry
-arch_syscall_entry:
+/* Steps 2-4 for a syscall that came from code segment \cs; \vector tells arch_syscall which. */
+.macro SYSCALL_ENTRY name, cs, vector
+    .globl \name
+    .hidden \name
+\name:
     mov     %rsp, syscall_guest_rsp(%rip)
     lea     arch_host_stack_top(%rip), %rsp
     pushq   $FLAT_RING3_SS64
     pushq   syscall_guest_rsp(%rip)
     push    %r11
-    pushq   $FLAT_RING3_CS64
+    pushq   $\cs
     push    %rcx
     pushq   $0
-    movl    $TRAP_syscall, 4(%rsp)
+    movl    $\vector, 4(%rsp)
     SAVE_ALL
     CALL_WITH_REGS arch_syscall
     jmp     return_to_guest
+.endm
 
+    SYSCALL_ENTRY arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
 /* syscall from 32-bit (compatibility) code: no such ABI here; arch_syscall crashes the guest. */
-    .globl arch_syscall_entry_compat
-    .hidden arch_syscall_entry_compat
-arch_syscall_entry_compat:
-    mov     %rsp, syscall_guest_rsp(%rip)
-    lea     arch_host_stack_top(%rip), %rsp
-    pushq   $FLAT_RING3_SS64
-    pushq   syscall_guest_rsp(%rip)
-    push    %r11
-    pushq   $0xe023
-    push    %rcx
-    pushq   $0
-    movl    $TRAP_syscall + 1, 4(%rsp)
-    SAVE_ALL
-    CALL_WITH_REGS arch_syscall
-    jmp     return_to_guest
+    SYSCALL_ENTRY arch_syscall_entry_compat, FLAT_RING3_CS32, TRAP_syscall + 1
 
 /*
  * Leave to the guest from the frame at %rsp.  The fast path is sysretq (see step 5 above);
