@@ -25,7 +25,7 @@
 #endif
 
 /* Debug builds (-DPVX_DEBUG) check the paging invariants after every hypercall and every
- * multicall entry (DESIGN.md, Invariants); a violation is a host bug, reported loudly. */
+ * multicall entry (docs/design.md, Invariants); a violation is a host bug, reported loudly. */
 static void audit_after(unsigned long nr)
 {
     char why[160];

@@ -1,6 +1,6 @@
 /*
  * The audit: recompute from scratch what the frame table should say and compare.  It checks
- * DESIGN.md invariants 1-4 and 7 over every frame and every validated pagetable (which
+ * docs/design.md invariants 1-4 and 7 over every frame and every validated pagetable (which
  * includes every table reachable from a pin or a base pointer); invariant 5 (no unchecked
  * guest value) is a property of the code, checked by the sanitizers and the fuzzer that call
  * this after every operation.  Read-only: it only writes the audit scratch fields.

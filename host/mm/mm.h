@@ -73,7 +73,7 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
  * is owned by d and every count it held is zero. */
 void mm_domain_teardown(struct mm_domain *d);
 
-/* Check DESIGN.md invariants 1-5 and 7 over the whole frame table and every pagetable
+/* Check docs/design.md invariants 1-5 and 7 over the whole frame table and every pagetable
  * reachable from the domains' pins and base pointers.  0 if all hold; otherwise -1 with the
  * first violation described in `why`.  nr_doms == 0 audits every domain mm_domain_init has
  * seen (a frame owned by a domain outside the list is itself a violation). */
@@ -81,7 +81,7 @@ int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t 
 
 /* --- additions for the builder, the host and the tests ---------------------------------------- */
 
-/* Page types (DESIGN.md "Page types").  A frame changes type only when its type count is 0. */
+/* Page types (docs/design.md "Page types").  A frame changes type only when its type count is 0. */
 enum mm_page_type {
     MM_TYPE_NONE, MM_TYPE_WRITABLE, MM_TYPE_L1, MM_TYPE_L2, MM_TYPE_L3, MM_TYPE_L4,
     MM_TYPE_SEG_DESC,

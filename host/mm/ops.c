@@ -137,7 +137,7 @@ static int new_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn)
     return 0;
 }
 
-/* A user L4 must not map guest kernel space (DESIGN.md invariant 7). */
+/* A user L4 must not map guest kernel space (docs/design.md invariant 7). */
 static bool maps_guest_kernel(mfn_t l4)
 {
     const uint64_t *pt = arch_map_frame(l4);

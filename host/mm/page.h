@@ -93,7 +93,7 @@ bool mm_is_guest_l4_slot(unsigned slot);
 static inline uint64_t pte_mfn(uint64_t pte) { return (pte & PTE_MFN_MASK) >> PAGE_SHIFT; }
 static inline bool pte_present(uint64_t pte) { return (pte & _PAGE_PRESENT) != 0; }
 
-/* Host slots of every L4 (DESIGN.md memory layout). */
+/* Host slots of every L4 (docs/design.md memory layout). */
 #define HOST_L4_FIRST 256u
 #define HOST_L4_LAST  271u
 /* Guest kernel space in the user L4: slots 272-510 (511 may hold the guest's vsyscall). */

@@ -41,7 +41,7 @@ void fake_guest_get(size_t off, void *dst, size_t len);
 
 /*
  * A model of the TLB and the paging-structure caches, for checking that no stale
- * translation outlives the role of the frame it reaches (DESIGN.md invariant 1 "including
+ * translation outlives the role of the frame it reaches (docs/design.md invariant 1 "including
  * through stale TLB entries").  fake_tlb_touch(va) is the guest touching va: the walk from
  * the loaded cr3 caches every table it passes through and the final translation (with the
  * RW of the whole path), as the hardware may.  CR4.PGE is clear on the pvx host, so a cr3

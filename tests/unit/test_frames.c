@@ -781,7 +781,7 @@ static void new_user_baseptr_zero_clears(void **state)
     assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, 0, 0), 0);
 }
 
-/* DESIGN.md invariant 7: the user L4 never maps guest kernel space (slots 272-510). */
+/* docs/design.md invariant 7: the user L4 never maps guest kernel space (slots 272-510). */
 static void user_l4_may_not_map_guest_kernel_space(void **state)
 {
     struct aspace a;

@@ -7,7 +7,7 @@
 #ifndef PVX_X86_H
 #define PVX_X86_H
 
-/* Host virtual layout (DESIGN.md): L4 slots 256-271 belong to the host. */
+/* Host virtual layout (docs/design.md): L4 slots 256-271 belong to the host. */
 #define HOST_M2P_VIRT      0xffff800000000000   /* slot 256: read-only M2P, user-readable */
 #define HOST_DIRECTMAP     0xffff830000000000   /* slot 262: all machine memory, supervisor */
 #define HOST_SLOT_FIRST    256
