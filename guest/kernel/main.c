@@ -4,6 +4,7 @@
  * (in-guest tests, a deliberate crash) and leave the way the command line says.
  */
 #include <public/sched.h>
+#include "arch/x86/hypercall.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/frames.h"
@@ -22,6 +23,17 @@ const char *platform_name(void)
     return names[boot.platform];
 }
 
+/* FNV-1a over the whole hypercall page as the hypervisor filled it, so two hypervisors'
+ * pages can be compared from their boot logs.  Requires: PV boot. */
+static uint32_t hypercall_page_hash(void)
+{
+    uint32_t h = 2166136261u;
+
+    for (unsigned i = 0; i < 4096; i++)
+        h = (h ^ (uint8_t)hypercall_page[i]) * 16777619u;
+    return h;
+}
+
 static void banner(void)
 {
     printk("pvx-guest: hello from the pvx test guest\n");
@@ -34,6 +46,10 @@ static void banner(void)
     long page = ((long)boot.ver_major << 16) | boot.ver_minor;
     printk("pvx-guest: hypercall page and bare syscall %s (xen_version %#lx / %#lx)\n",
            page == boot.syscall_version ? "agree" : "DISAGREE", page, boot.syscall_version);
+    printk("pvx-guest: hypercall page fnv1a %#x (first stub %02x %02x %02x %02x %02x)\n",
+           hypercall_page_hash(), (uint8_t)hypercall_page[0], (uint8_t)hypercall_page[1],
+           (uint8_t)hypercall_page[2], (uint8_t)hypercall_page[3],
+           (uint8_t)hypercall_page[4]);
 }
 
 static void show_start_info(const struct start_info *si)

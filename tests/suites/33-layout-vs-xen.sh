@@ -4,7 +4,8 @@
 # start_info, bootstrap pagetables, stack, region end, entry) must be identical.  Sizes are
 # chosen so the p2m list, and with it the number of bootstrap pagetable frames and the
 # 4 MiB-rounded region end, differ from one to the next (1536M needs an 8 MiB region).
-# The guest's own pagetable walk must come out clean under both.
+# The guest's own pagetable walk must come out clean under both, and the hypercall pages
+# the two hypervisors wrote must be byte for byte the same.
 set -u
 cd "$(dirname "$0")/../.."
 out=build/tests/33-layout-vs-xen; mkdir -p "$out"
@@ -46,6 +47,11 @@ for mem in 4M 32M 1G 1536M; do
   else
     echo "not ok - dom0_mem=$mem: start_info differs from Xen's"; cat "$out/si-diff-$mem.txt"
   fi
+  # The hypercall page as each hypervisor filled it, hashed by the guest.
+  hp=$(sed -nE 's/.*hypercall page (fnv1a 0x[0-9a-f]+).*/\1/p' "$out/pvx-$mem.log" | head -1)
+  hx=$(sed -nE 's/.*hypercall page (fnv1a 0x[0-9a-f]+).*/\1/p' "$out/xen-$mem.log" | head -1)
+  [ -n "$hp" ] && [ "$hp" = "$hx" ]
+  echo "$([ $? -eq 0 ] && echo ok || echo 'not ok') - dom0_mem=$mem: hypercall page byte-identical to Xen's (pvx ${hp:-none}, Xen ${hx:-none})"
   for hv in pvx xen; do
     walk=$(grep -m1 -E 'pagetable walk: [0-9]+ mappings checked, 0 mismatches' "$out/$hv-$mem.log")
     [ -n "$walk" ] && ! grep -q 'pagetable walk: 0 mappings' "$out/$hv-$mem.log"
