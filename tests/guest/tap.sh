@@ -21,6 +21,18 @@ tap_walk() {
   tap "$1 (${line:-no verdict line})" $? "want N > 0 checked, 0 mismatches"
 }
 
+# timed_thrice FN: run `FN N` for N = 1, 2, 3 (N names that run's log); sets `times` (wall
+# seconds of each run, for the median the suites report) and `first_rc` (run 1's status).
+timed_thrice() {
+  local i s rc
+  times=()
+  for i in 1 2 3; do
+    s=$(date +%s.%N); "$1" "$i"; rc=$?
+    times+=("$(printf "%.2f" "$(echo "$(date +%s.%N) - $s" | bc)")")
+    [ "$i" -eq 1 ] && first_rc=$rc
+  done
+}
+
 # median of the numbers given
 median() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'

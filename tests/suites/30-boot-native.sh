@@ -12,12 +12,8 @@ boot() {  # boot LOG ARGS... -> qemu.sh status
   scripts/qemu.sh -t 30 -- -kernel build/guest.elf -append "$*" > "$log" 2>&1
 }
 
-times=()
-for i in 1 2 3; do
-  s=$(date +%s.%N); boot "$out/boot$i.log" "exit=poweroff"; rc=$?; e=$(date +%s.%N)
-  times+=("$(printf "%.2f" "$(echo "$e - $s" | bc)")")
-  [ $i -eq 1 ] && first_rc=$rc
-done
+run() { boot "$out/boot$1.log" "exit=poweroff"; }
+timed_thrice run
 log=$out/boot1.log
 cat "$log"
 tap_grep "native: guest banner" '^pvx-guest: hello from the pvx test guest' "$log"

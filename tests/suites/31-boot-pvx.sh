@@ -34,13 +34,8 @@ tap "pvx: multiboot header in the first 8 KiB, a.out kludge, load at 1 MiB" $? \
     "header '${hdr:-none}'"
 
 # --- the main boot, three times for the wall time -----------------------------------------
-times=()
-for i in 1 2 3; do
-  s=$(date +%s.%N); boot "$out/boot$i.log" "dom0_mem=32M" "build/guest.elf exit=poweroff"
-  rc=$?; e=$(date +%s.%N)
-  times+=("$(printf "%.2f" "$(echo "$e - $s" | bc)")")
-  [ $i -eq 1 ] && first_rc=$rc
-done
+run() { boot "$out/boot$1.log" "dom0_mem=32M" "build/guest.elf exit=poweroff"; }
+timed_thrice run
 log=$out/boot1.log
 cat "$log"
 

@@ -13,14 +13,8 @@ if [ ! -r /boot/xen-4.17-amd64.gz ]; then
   exit 0
 fi
 
-times=()
-for i in 1 2 3; do
-  s=$(date +%s.%N)
-  scripts/xen.sh -t 120 -l "$out/boot$i.log" exit=poweroff > /dev/null 2> "$out/boot$i.err"
-  rc=$?; e=$(date +%s.%N)
-  times+=("$(printf "%.2f" "$(echo "$e - $s" | bc)")")
-  [ $i -eq 1 ] && first_rc=$rc
-done
+run() { scripts/xen.sh -t 120 -l "$out/boot$1.log" exit=poweroff > /dev/null 2> "$out/boot$1.err"; }
+timed_thrice run
 log=$out/boot1.log
 cat "$log" "$out/boot1.err"
 tap_grep "xen: Xen built a PV dom0 from guest.elf" 'Loaded kernel: ffffffff80100000' "$log"
