@@ -48,6 +48,7 @@ XTF_TEST(mm_new_baseptr, "mm-new-baseptr",
         xtf_expect_rc(res, "write_cr3(old)", pvops->write_cr3(old_cr3), 0);
     }
     xtf_expect_rc(res, "unpin", mmuext1(MMUEXT_UNPIN_TABLE, l4.mfn.v, 0), 0);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_new_user_baseptr, "mm-new-user-baseptr",
@@ -62,4 +63,5 @@ XTF_TEST(mm_new_user_baseptr, "mm-new-user-baseptr",
     xtf_expect_rc(res, "set user base", mmuext1(MMUEXT_NEW_USER_BASEPTR, u.mfn.v, 0), 0);
     xtf_expect_rc(res, "clear user base", mmuext1(MMUEXT_NEW_USER_BASEPTR, 0, 0), 0);
     xtf_expect_rc(res, "unpin", mmuext1(MMUEXT_UNPIN_TABLE, u.mfn.v, 0), 0);
+    xtf_success(res);
 }

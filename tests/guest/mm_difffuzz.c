@@ -628,4 +628,5 @@ XTF_TEST_EXPLICIT(mm_diff_fuzz, "mm-diff-fuzz",
         xtf_failure(res, "%u accepted cache-attribute updates, %u adjusted entries could not "
                     "be undone", f->cache_undo_failed, f->adjust_restore_failed);
     cleanup(f, res);
+    xtf_success(res);
 }

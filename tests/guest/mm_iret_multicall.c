@@ -38,4 +38,5 @@ XTF_TEST(mm_iret_multicall, "mm-iret-in-multicall",
                mc[2].result == UNTOUCHED ? "not run" : "run");
         xtf_expect(res, (long)mc[1].result < 0, "iret entry neither performed nor refused");
     }
+    xtf_success(res);
 }

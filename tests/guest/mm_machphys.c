@@ -29,4 +29,5 @@ XTF_TEST(mm_machphys, "mm-machphys",
     rc = mmu_update1((other.v << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE, a.pfn.v, NULL);
     xtf_expect_rc(res, "machphys update of a foreign frame", rc, -XEN_EINVAL);
     xtf_expect(res, m2p[other.v] == before, "foreign frame's M2P entry changed");
+    xtf_success(res);
 }

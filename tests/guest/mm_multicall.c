@@ -45,6 +45,7 @@ XTF_TEST(mm_multicall, "mm-multicall",
     xtf_expect_rc(res, "entry 3 (mmuext)", (long)mc[3].result, 0);
     xtf_expect(res, peek(s.va) == MAGIC_A, "effect of entries 2-3 not visible");
     remap(s.va, s.mfn, PTE_DATA);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_multicall_nested, "mm-multicall-nested",
@@ -65,4 +66,5 @@ XTF_TEST(mm_multicall_nested, "mm-multicall-nested",
     xtf_expect_rc(res, "nested entry", (long)outer[1].result, -XEN_EINVAL);
     xtf_expect_rc(res, "entry 2", (long)outer[2].result, version);
     xtf_expect(res, inner[0].result == UNTOUCHED, "the inner list ran");
+    xtf_success(res);
 }

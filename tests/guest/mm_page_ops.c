@@ -31,6 +31,7 @@ XTF_TEST(mm_clear_page, "mm-clear-page",
     xtf_expect_rc(res, "clear a pinned L1", mmuext1(MMUEXT_CLEAR_PAGE, t.mfn.v, 0),
                   -XEN_EINVAL);
     mmuext1(MMUEXT_UNPIN_TABLE, t.mfn.v, 0);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_copy_page, "mm-copy-page",
@@ -50,4 +51,5 @@ XTF_TEST(mm_copy_page, "mm-copy-page",
                   -XEN_EINVAL);
     xtf_expect(res, t.va[0] == 0, "pinned L1 was written");
     mmuext1(MMUEXT_UNPIN_TABLE, t.mfn.v, 0);
+    xtf_success(res);
 }

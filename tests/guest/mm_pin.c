@@ -42,22 +42,26 @@ static void pin_level(struct xtf_result *res, unsigned level)
 XTF_TEST(mm_pin_l1, "mm-pin-l1", "a fresh read-only frame pins and unpins as an L1")
 {
     pin_level(res, 1);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_pin_l2, "mm-pin-l2", "a fresh read-only frame pins and unpins as an L2")
 {
     pin_level(res, 2);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_pin_l3, "mm-pin-l3", "a fresh read-only frame pins and unpins as an L3")
 {
     pin_level(res, 3);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_pin_l4, "mm-pin-l4",
          "a fresh read-only frame pins as an L4, gaining the hypervisor's slots")
 {
     pin_level(res, 4);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_pin_writable, "mm-pin-writable",
@@ -71,6 +75,7 @@ XTF_TEST(mm_pin_writable, "mm-pin-writable",
                   mmuext1(MMUEXT_PIN_L1_TABLE, t.mfn.v, 0), -XEN_EINVAL);
     poke(t.va, MAGIC_A);
     xtf_expect(res, peek(t.va) == MAGIC_A, "frame no longer writable after the refusal");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_pin_other_level, "mm-pin-other-level",
@@ -85,6 +90,7 @@ XTF_TEST(mm_pin_other_level, "mm-pin-other-level",
     xtf_expect_rc(res, "pin L2 too", mmuext1(MMUEXT_PIN_L2_TABLE, t.mfn.v, 0), -XEN_EINVAL);
     xtf_expect_rc(res, "pin L1 twice", mmuext1(MMUEXT_PIN_L1_TABLE, t.mfn.v, 0), -XEN_EINVAL);
     xtf_expect_rc(res, "unpin", mmuext1(MMUEXT_UNPIN_TABLE, t.mfn.v, 0), 0);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_unpin_unpinned, "mm-unpin-unpinned",
@@ -95,4 +101,5 @@ XTF_TEST(mm_unpin_unpinned, "mm-unpin-unpinned",
     if (!mm_need_pv(res) || !table_new(res, &t))
         return;
     xtf_expect_rc(res, "unpin", mmuext1(MMUEXT_UNPIN_TABLE, t.mfn.v, 0), -XEN_EINVAL);
+    xtf_success(res);
 }

@@ -31,6 +31,7 @@ XTF_TEST(mm_pin_bad_child, "mm-pin-bad-child",
     xtf_expect_rc(res, "pin the L2 now", mmuext1(MMUEXT_PIN_L2_TABLE, l2.mfn.v, 0), 0);
     xtf_expect_rc(res, "unpin L2", mmuext1(MMUEXT_UNPIN_TABLE, l2.mfn.v, 0), 0);
     xtf_expect_rc(res, "unpin L1", mmuext1(MMUEXT_UNPIN_TABLE, child.mfn.v, 0), 0);
+    xtf_success(res);
 }
 
 XTF_TEST(mm_unpin_in_use, "mm-unpin-in-use",
@@ -56,4 +57,5 @@ XTF_TEST(mm_unpin_in_use, "mm-unpin-in-use",
                   -XEN_EBUSY);
     xtf_expect_rc(res, "switch back", pvops->write_cr3(old_cr3), 0);
     xtf_expect_rc(res, "writable map after", remap(l4.va, l4.mfn, PTE_DATA), 0);
+    xtf_success(res);
 }

@@ -21,6 +21,7 @@ XTF_TEST(mm_recursive_l4_rw, "mm-recursive-l4-rw",
     long rc = mmu_update1(virt_to_maddr(e), pte_make(cur_l4_mfn(), PTE_TABLE), NULL);
     xtf_expect_rc(res, "writable linear L4", rc, -XEN_EINVAL);
     xtf_expect(res, *e == 0, "refused update changed the slot");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_recursive_l4_ro, "mm-recursive-l4-ro",
@@ -38,4 +39,5 @@ XTF_TEST(mm_recursive_l4_ro, "mm-recursive-l4-ro",
                "self-referencing VA does not show the L4");
     xtf_expect_rc(res, "clear", mmu_update1(virt_to_maddr(e), 0, NULL), 0);
     mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0, 0);
+    xtf_success(res);
 }

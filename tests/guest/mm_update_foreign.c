@@ -24,6 +24,7 @@ XTF_TEST(mm_update_foreign, "mm-update-foreign-frame",
     rc = mmu_update1(virt_to_maddr(l1e), pte_make(other, PTE_RDONLY), NULL);
     xtf_expect_rc(res, "map foreign frame ro", rc, -XEN_EBUSY);
     xtf_expect(res, *l1e == before, "refused update changed the entry");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_update_foreign_domid, "mm-update-foreign-domid",
@@ -40,4 +41,5 @@ XTF_TEST(mm_update_foreign_domid, "mm-update-foreign-domid",
     long rc = HYPERVISOR_mmu_update(&req, 1, NULL, 7 /* no such domain */);
     xtf_expect_rc(res, "domid 7", rc, -XEN_ESRCH);
     xtf_expect(res, *l1e == before, "refused update changed the entry");
+    xtf_success(res);
 }

@@ -23,6 +23,7 @@ XTF_TEST(mm_update_l4_new, "mm-update-l4-new",
     xtf_expect(res, (*e & PTE_P) && pte_mfn(*e).v == l3.mfn.v, "entry not installed");
     xtf_expect_rc(res, "clear", mmu_update1(virt_to_maddr(e), 0, NULL), 0);
     xtf_expect(res, *e == 0, "entry not cleared");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_update_reserved, "mm-update-reserved",
@@ -36,6 +37,7 @@ XTF_TEST(mm_update_reserved, "mm-update-reserved",
     long rc = mmu_update1(virt_to_maddr(e), pte_make(l3.mfn, PTE_TABLE | PTE_PSE), NULL);
     xtf_expect_rc(res, "L4 entry with PS", rc, -XEN_EINVAL);
     xtf_expect(res, *e == 0, "refused update changed the entry");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_update_l2_pse, "mm-update-l2-pse",
@@ -52,6 +54,7 @@ XTF_TEST(mm_update_l2_pse, "mm-update-l2-pse",
     long rc = mmu_update1(virt_to_maddr(l2e), pte_make(big, PTE_DATA | PTE_PSE), NULL);
     xtf_expect_rc(res, "L2 with PSE", rc, -XEN_EINVAL);
     xtf_expect(res, *l2e == 0, "refused update changed the entry");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_update_host_slot, "mm-update-host-slot",
@@ -64,4 +67,5 @@ XTF_TEST(mm_update_host_slot, "mm-update-host-slot",
     long rc = mmu_update1(virt_to_maddr(e), 0, NULL);
     xtf_expect_rc(res, "clear slot 256", rc, -XEN_EINVAL);
     xtf_expect(res, *e == before, "host slot changed");
+    xtf_success(res);
 }

@@ -32,4 +32,5 @@ XTF_TEST(mm_update_normal, "mm-update-normal",
     xtf_expect_rc(res, "restore with pvops set_pte", rc, 0);
     xtf_expect_rc(res, "pvops flush_tlb_one", pvops->flush_tlb_one((uint64_t)s.va), 0);
     xtf_expect(res, peek(s.va) == MAGIC_B, "old mapping not restored");
+    xtf_success(res);
 }

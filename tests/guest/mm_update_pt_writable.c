@@ -28,4 +28,5 @@ XTF_TEST(mm_update_pt_writable, "mm-update-pt-writable",
     unsigned idx = pt_index((uint64_t)s.va, 1);
     xtf_expect(res, pte_mfn(view[idx]).v == l1.v, "read-only view does not show the L1");
     xtf_expect_rc(res, "restore", remap(s.va, s.mfn, PTE_DATA), 0);
+    xtf_success(res);
 }

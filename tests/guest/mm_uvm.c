@@ -34,6 +34,7 @@ XTF_TEST(mm_uvm, "mm-uvm",
     }
     xtf_expect_rc(res, "restore", remap(s.va, s.mfn, PTE_DATA), 0);
     xtf_expect(res, peek(s.va) == 0, "scratch page not back");
+    xtf_success(res);
 }
 
 XTF_TEST(mm_uvm_refused, "mm-uvm-refused",
@@ -55,4 +56,5 @@ XTF_TEST(mm_uvm_refused, "mm-uvm-refused",
     rc = HYPERVISOR_update_va_mapping(0xffff830000000000ULL, pte_make(s.mfn, PTE_DATA),
                                       UVMF_INVLPG | UVMF_LOCAL);
     xtf_expect_rc(res, "VA in the hypervisor's range", rc, -XEN_EINVAL);
+    xtf_success(res);
 }

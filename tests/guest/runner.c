@@ -12,8 +12,13 @@ static const char *const outcome_names[] = { "SUCCESS", "SKIP", "ERROR", "FAILUR
 
 void xtf_set(struct xtf_result *res, enum xtf_outcome o, const char *fmt, ...)
 {
-    if (res->outcome != XTF_SUCCESS || o == XTF_SUCCESS)
+    if (res->outcome != XTF_SUCCESS && res->outcome != XTF_NOTHING)
         return;
+    if (o == XTF_SUCCESS) {
+        if (res->outcome == XTF_NOTHING)
+            res->outcome = XTF_SUCCESS;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(res->why, sizeof(res->why), fmt, ap);
@@ -38,8 +43,10 @@ bool xtf_expect(struct xtf_result *res, bool ok, const char *what)
 
 static enum xtf_outcome run_one(const struct xtf_test *t)
 {
-    struct xtf_result res = { XTF_SUCCESS, "" };
+    struct xtf_result res = { XTF_NOTHING, "" };
     t->run(&res);
+    if (res.outcome == XTF_NOTHING)
+        xtf_error(&res, "the test reported nothing");
     if (res.outcome == XTF_SUCCESS)
         printk("xtf: %s: SUCCESS\n", t->name);
     else

@@ -5,6 +5,9 @@
  *   SKIP     this configuration cannot run it (say why);
  *   ERROR    the test or its environment broke (say why) -- not a verdict on the platform;
  *   FAILURE  the platform under test behaved wrongly (say why).
+ * A test starts with nothing reported and must say how it ended: xtf_success() when the
+ * hypothesis held (call it last; an earlier skip, error or failure wins over it), or one of
+ * the others with a reason.  A test that reports nothing is an ERROR, as in XTF.
  * The runner prints one line per test: "xtf: <name>: <OUTCOME>[: why]".
  */
 #ifndef XTF_H
@@ -12,7 +15,7 @@
 
 #include "lib/lib.h"
 
-enum xtf_outcome { XTF_SUCCESS, XTF_SKIP, XTF_ERROR, XTF_FAILURE };
+enum xtf_outcome { XTF_SUCCESS, XTF_SKIP, XTF_ERROR, XTF_FAILURE, XTF_NOTHING };
 
 struct xtf_result {
     enum xtf_outcome outcome;
@@ -43,10 +46,12 @@ struct xtf_test {
         __attribute__((used, section(".xtf_tests"))) = &fn##_desc;                   \
     static void fn(struct xtf_result *res)
 
-/* Record an outcome (the first non-SUCCESS one wins) and its reason. */
+/* Record an outcome and its reason: the first skip, error or failure wins; success counts
+ * only while nothing else was reported. */
 void xtf_set(struct xtf_result *res, enum xtf_outcome o, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+#define xtf_success(res)      xtf_set(res, XTF_SUCCESS, "%s", "")
 #define xtf_skip(res, ...)    xtf_set(res, XTF_SKIP, __VA_ARGS__)
 #define xtf_error(res, ...)   xtf_set(res, XTF_ERROR, __VA_ARGS__)
 #define xtf_failure(res, ...) xtf_set(res, XTF_FAILURE, __VA_ARGS__)
