@@ -19,8 +19,8 @@
 #include "arch/x86/x86.h"
 #include "domain.h"
 #include "host.h"
-#include "lib/elf.h"
-#include "lib/lib.h"
+#include "hostlib/elf.h"
+#include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
 

@@ -13,7 +13,7 @@
 #include "arch/x86/x86.h"
 #include "domain.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "mm/arch.h"
 
 static const char *const trap_names[32] = {

@@ -1,8 +1,8 @@
 /*
  * ELF64 parsing helpers for the domain builder.  Trust: none; see elf.h.
  */
-#include "lib/elf.h"
-#include "lib/lib.h"
+#include "hostlib/elf.h"
+#include "hostlib/lib.h"
 
 bool elf_range_ok(const struct elf_image *img, uint64_t off, uint64_t len)
 {
