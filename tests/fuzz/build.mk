@@ -44,6 +44,7 @@ endef
 
 $(eval $(call fuzz_target,mm,$(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
     tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c))
+$(eval $(call fuzz_target,elf,host/hostlib/elf.c tests/fuzz/fuzz_elf.c))
 
 # Only where clang is installed; 25-fuzz.sh reports a SKIP otherwise.
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)

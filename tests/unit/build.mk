@@ -34,3 +34,4 @@ UNIT_MM_SRCS := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
 
 $(eval $(call unit_program,mm-unit,$(UNIT_MM_SRCS) tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c))
 $(eval $(call unit_program,lib-unit,tests/unit/test_lib.c))
+$(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/test_elf.c))
