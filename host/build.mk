@@ -1,4 +1,4 @@
-# The pvx host: build/host.elf, a multiboot image (see host/host.ld and
+# The pvx host: build/host.elf, a multiboot image (see host/host.ld.S and
 # host/arch/x86/boot.S), and build/host-debug.elf, the same sources with -DPVX_DEBUG=1.
 # Every .c/.S under host/, host/arch/x86, host/hostlib and host/mm is linked in, so new files
 # are picked up without editing this fragment.
@@ -21,11 +21,17 @@ $(BUILD)/host/version.o $(BUILD)/host-debug/version.o: HOST_CFLAGS += \
 # the image), so nothing is relocated at run time.
 #   $(call host_image,ELF,OBJS)
 define host_image
-$(1): $(2) host/host.ld host/build.mk
+$(1): $(2) $(BUILD)/host/host.ld host/build.mk
 	$$(call say,LD,$$@)
-	$$(Q)$$(LD) $$(HOST_LDFLAGS) --no-relax -T host/host.ld -o $$@ $(2)
+	$$(Q)$$(LD) $$(HOST_LDFLAGS) --no-relax -T $(BUILD)/host/host.ld -o $$@ $(2)
 ALL += $(1)
 endef
+
+# The linker script shares host/layout.h with C and assembly.
+$(BUILD)/host/host.ld: host/host.ld.S host/layout.h
+	@mkdir -p $(dir $@)
+	$(call say,CPP,$@)
+	$(Q)$(CC) -E -P -x assembler-with-cpp -Iinclude -Ihost -MMD -MP -MT $@ -MF $@.d $< -o $@
 
 HOST_OBJS := $(call objs,$(BUILD)/host,host,$(HOST_SRCS)) $(HOST_LIB_OBJS)
 $(eval $(call compile_rules,$(BUILD)/host,host,HOST_CFLAGS))
