@@ -26,7 +26,7 @@ printf "stop 1: pc at mmu_update1: %d\n", $pc == (long)&mmu_update1
 bt 1
 continue
 printf "stop 2: pc at do_mmu_update: %d\n", $pc == (long)&do_mmu_update
-bt 3
+bt 4
 kill
 GDB
 GUEST_ARGS="test=mm-update-normal" TIMEOUT=60 DEBUG_DIR=$out timeout 90 scripts/debug.sh -p "$port" \
@@ -43,6 +43,6 @@ grep -qE '^Breakpoint 1, mmu_update1 \(.* at tests/guest/mm\.c:[0-9]+' "$out/gdb
 tap "gdb: stopped in the guest at mmu_update1" $? "see $out/gdb.log"
 grep -qE '^Breakpoint 2, do_mmu_update \(.* at host/hypercall\.c:[0-9]+' "$out/gdb.log" &&
   grep -q '^stop 2: pc at do_mmu_update: 1' "$out/gdb.log" &&
-  grep -qE '^#[12] .* at host/arch/x86/' "$out/gdb.log"
+  grep -qE '^#[1-3] .* at host/arch/x86/' "$out/gdb.log"
 tap "gdb: then stopped in the host at do_mmu_update, called from the syscall entry" $? \
     "see $out/gdb.log"
