@@ -9,7 +9,7 @@
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
 #include "printk.h"

@@ -8,7 +8,7 @@
  * the host reads guest memory directly in copy_from_guest).
  */
 #include "arch/x86/x86.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
 

@@ -26,7 +26,7 @@
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 #include "refuse.h"
 

@@ -17,7 +17,7 @@
 #include "guest_access.h"
 #include "domain.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static const char *const trap_names[32] = {

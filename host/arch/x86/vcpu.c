@@ -19,7 +19,7 @@
 #include "arch.h"
 #include "arch/x86/pv.h"
 #include "domain.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static struct arch_vcpu arch_vcpus[PVX_MAX_VCPUS];
