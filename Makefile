@@ -1,6 +1,6 @@
-# pvx — one top-level build.  `make` builds build/host.elf, build/guest.elf and the test
-# programs; `make run` boots them; `make test` runs every test and ends with one
-# "N passed, N failed" line.  Each part keeps its own rules in <part>/build.mk.
+# pvx — one top-level build.  `make` builds build/host.elf, build/guest.elf, the profiler
+# plugin and the test programs; `make run` boots them; `make test` runs every test and ends
+# with one "N passed, N failed" line; `make bench` and `make profile` measure.  Each part keeps its own rules in <part>/build.mk.
 
 BUILD := build
 .DEFAULT_GOAL := all
@@ -13,8 +13,9 @@ TEST_BINS :=   # userspace test programs `make test` needs built
 include host/build.mk
 include guest/build.mk
 include tests/build.mk
+include tools/profile/build.mk
 
-.PHONY: all run test fuzz deps clean
+.PHONY: all run test fuzz deps clean bench profile
 all: $(ALL)
 
 deps:
@@ -26,6 +27,16 @@ run: deps all
 
 test: deps all $(TEST_BINS)
 	@tests/run.sh
+
+# The microbenchmarks natively, under pvx and under Xen 4.17, in exact instruction counts
+# (docs/bench.md).  BENCH_ARGS passes options, e.g. BENCH_ARGS="-w" for the wall-clock table.
+bench: deps all
+	@scripts/bench.sh $(BENCH_ARGS)
+
+# Where the instructions go: per-symbol profiles of probes under pvx and Xen side by side,
+# e.g. make profile PROBES="null uvm" (docs/bench.md).
+profile: deps all
+	@scripts/profile.sh $(PROFILE_ARGS) $(PROBES)
 
 clean:
 	rm -rf $(BUILD)
