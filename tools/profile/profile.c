@@ -382,7 +382,7 @@ static void step(const struct insn *in)
 {
     const struct insn *p = win.prev;
 
-    if (!p)
+    if (!p || p->mark == PROFILE_MARK_START)
         enter(in->sym);
     else if (!is_successor(p, in))
         enter(in->sym);                                 /* exception or interrupt */
@@ -541,7 +541,7 @@ static void window_report(bool closed)
     if (win.overflows)
         say("profile: call stack deeper than %d: %" PRIu64 " frames merged\n", MAX_DEPTH,
             win.overflows);
-    say("call tree (per iteration; markers not counted):\n");
+    say("call tree (per iteration; the start and stop markers not counted):\n");
     say("  %10s %10s %8s  %s\n", "inclusive", "self", "entries", "symbol");
     hidden_insns = 0;
     hidden_nodes = 0;
@@ -558,30 +558,26 @@ static void window_report(bool closed)
 
 /* ---- QEMU callbacks ------------------------------------------------------------------ */
 
-static void on_mark(uint32_t mark)
-{
-    if (mark == PROFILE_MARK_START) {
-        if (win.open)
-            window_report(false);
-        window_open();
-    } else if (mark == PROFILE_MARK_ITER && win.open) {
-        win.iters++;
-    } else if (mark == PROFILE_MARK_STOP && win.open) {
-        window_report(true);
-    }
-}
-
+/* START and STOP bound the window and are not counted; an ITER marker is an instruction
+ * of the measured loop like any other (the TSC counts it too) and also counts an iteration. */
 static void on_exec(unsigned int vcpu, void *udata)
 {
     const struct insn *in = udata;
     (void)vcpu;
-    if (in->mark) {
-        on_mark(in->mark);
+    if (in->mark == PROFILE_MARK_START) {
         if (win.open)
-            win.prev = in;      /* not counted, but what follows it follows it */
-    } else if (win.open) {
-        step(in);
+            window_report(false);
+        window_open();
+        win.prev = in;
+        return;
     }
+    if (!win.open)
+        return;
+    if (in->mark == PROFILE_MARK_STOP)
+        return window_report(true);
+    if (in->mark == PROFILE_MARK_ITER)
+        win.iters++;
+    step(in);
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
