@@ -1,17 +1,9 @@
 /*
- * libprofile.so: a QEMU TCG plugin that counts every instruction the virtual CPU executes
- * inside a window the guest opens and closes with marker no-ops (marker.h) -- the guest's
- * own and those of the hypervisor under it -- attributes each to the symbol it belongs to,
- * follows calls, returns, hypercalls and exceptions to build a call tree, and writes the
- * tree and a caller-attributed flat profile of each window, per iteration of the measured
- * loop.  It trusts the symbol files it is given; of the guest it reads only the markers.
- *
- * Options (-plugin libprofile.so,OPTION,OPTION...):
- *   syms=TAG:FILE  `nm -n` output, with or without -S sizes, for one image (up to 8 images;
- *                  TAG names the image in the report, e.g. guest, host, xen)
- *   out=FILE       the report (default: QEMU's log, through qemu_plugin_outs)
- *   min=N          leave call-tree nodes under N instructions per iteration out of the tree
- *                  (default 0.5; the flat profile always has every symbol)
+ * libprofile.so, a QEMU TCG plugin: counts every instruction the virtual CPU executes in a
+ * window the guest marks (marker.h) -- the guest's and the hypervisor's under it -- charges
+ * each to a symbol, follows calls, returns, syscalls and exceptions into a call tree, and
+ * writes the tree and a caller-attributed flat profile per iteration when the window closes.
+ * It trusts its symbol files; all a guest can do to it is open and close windows.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -602,6 +594,14 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
     out = NULL;
 }
 
+/*
+ * Options (-plugin libprofile.so,OPTION,OPTION...):
+ *   syms=TAG:FILE  `nm -n` output, with or without -S sizes, for one image (repeatable;
+ *                  TAG names the image in the report, e.g. guest, host, xen)
+ *   out=FILE       the report (default: QEMU's log, shown with -d plugin)
+ *   min=N          leave call-tree nodes under N instructions per iteration out of the tree
+ *                  (default 0.5; the flat profile always has every symbol)
+ */
 static int option(const char *arg)
 {
     if (!strncmp(arg, "syms=", 5)) {
