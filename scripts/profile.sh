@@ -59,12 +59,18 @@ for p in "${platforms[@]}"; do
   esac
   [ "${names[-1]}" = "$p" ] || continue
   echo "profile: $p: test=$tests iters=$iters batches=1" >&2
+  rm -f "$out"/*."$p".txt "$out/$p.prof"
   bench_boot "$p" "$out/$p.log" "test=$tests iters=$iters batches=1" \
     -plugin "$plugin,$syms,out=$out/$p.prof,min=$min"
   rc=$?
   if [ $rc -ne 0 ]; then
     echo "profile: $p run failed (status $rc; see $out/$p.log, $out/$p.log.err):" >&2
     cat "$out/$p.log.err" >&2
+    exit 1
+  fi
+  if grep -qE "xtf: bench-[a-z0-9-]+: (ERROR|FAILURE)" "$out/$p.log"; then
+    echo "profile: $p: a probe did not run:" >&2
+    grep -E "xtf: bench-[a-z0-9-]+: (ERROR|FAILURE)" "$out/$p.log" >&2
     exit 1
   fi
   # One window per probe that printed its line, in the same order.
@@ -117,7 +123,11 @@ for probe in "${probes[@]}"; do
   for p in "${names[@]}"; do
     [ -s "$out/$probe.$p.txt" ] && files+=("$out/$probe.$p.txt") && have+=("$p")
   done
-  [ ${#files[@]} -gt 0 ] || { echo "== bench-$probe: no profile (see $out/*.log)"; continue; }
+  for p in "${names[@]}"; do
+    [ -s "$out/$probe.$p.txt" ] ||
+      echo "== bench-$probe on $p: no profile: $(grep -m1 -oE "xtf: bench-$probe: .*" "$out/$p.log")"
+  done
+  [ ${#files[@]} -gt 0 ] || continue
   echo
   echo "== bench-$probe: instructions per iteration of the probe loop ($iters iterations, -icount)"
   printf '  %-10s' ""; for p in "${have[@]}"; do printf ' %12s' "$(label "$p")"; done
