@@ -16,7 +16,6 @@ struct vcpu;
 void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector);
 void pv_inject_syscall(struct vcpu *v);
-void pv_inject_failsafe(struct vcpu *v);
 /* Write the queued bounce frame onto the guest kernel stack and point regs at the handler
  * (Xen's create_bounce_frame).  Crashes the domain when it cannot be delivered. */
 void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs);

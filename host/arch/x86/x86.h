@@ -35,8 +35,9 @@
 #define X86_EFLAGS_RF   0x00010000ULL
 #define X86_EFLAGS_VM   0x00020000ULL
 #define X86_EFLAGS_AC   0x00040000ULL
-/* Flags a guest may hold: arithmetic, TF, DF, AC, ID (never IOPL, NT, RF, VM, VIF, VIP). */
-#define X86_EFLAGS_GUEST 0x240dd5ULL
+/* Flags a guest may hold (Xen's iret keeps all but IOPL and VM): the arithmetic flags, TF,
+ * IF, DF, NT, RF, AC, VIF, VIP, ID; never IOPL, VM or a reserved bit. */
+#define X86_EFLAGS_GUEST 0x3d4fd5ULL
 
 #define X86_CR0_WP     (1ULL << 16)
 #define X86_CR4_SMAP   (1ULL << 21)
@@ -119,8 +120,6 @@ _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 #define TBF_EXCEPTION         1   /* pending */
 #define TBF_EXCEPTION_ERRCODE 2   /* push error_code in the frame */
 #define TBF_INTERRUPT         8   /* mask events on delivery */
-#define TBF_FAILSAFE         16   /* the failsafe callback: also push the data selectors */
-#define TBF_SYSCALL          32   /* a user-mode syscall: DF clear on entry (pvx's own flag) */
 
 struct trap_bounce {
     uint64_t eip;            /* guest kernel handler */
