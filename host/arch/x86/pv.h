@@ -48,6 +48,7 @@ long do_fpu_taskswitch(int set);
 long do_set_debugreg(int reg, uint64_t value);
 long do_get_debugreg(int reg);
 void pv_debugreg_init(struct vcpu *v);      /* the values a fresh vCPU reads */
+void pv_debug_fault(struct vcpu *v);        /* a #DB from the guest: take the CPU's DR6 */
 long do_vm_assist(unsigned cmd, unsigned type);
 long do_physdev_op(int cmd, uint64_t arg);
 /* #NM from the guest: its virtual CR0.TS was set (fpu_taskswitch). */
