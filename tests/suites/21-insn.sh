@@ -40,7 +40,8 @@ else
   why=$(grep -m1 -E '^fuzz_insn: |ERROR: ' "$work/log")
   echo "not ok - insn fuzz: failed after ${execs:-?} executions (status $frc): ${why:-see the log}"
   for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-*; do
-    [ -e "$f" ] && cp "$f" build/tests/ && echo "reproducer kept as build/tests/insn-$(basename "$f")"
+    keep=build/tests/insn-$(basename "$f")
+    [ -e "$f" ] && cp "$f" "$keep" && echo "reproducer kept as $keep"
   done
   rc=1
 fi

@@ -270,14 +270,15 @@ def family_stores(out):
 
 LOADS = [  # mnemonic, byte opcode, other opcode, prefix (rep), reg-reg allowed, sizes
     ('mov', 0x8a, 0x8b, 0, 0, (8, 16, 32, 64)), ('add', 0x02, 0x03, 0, 0, (8, 16, 32, 64)),
-    ('or', 0x0a, 0x0b, 0, 0, (8, 32)), ('adc', 0x12, 0x13, 0, 0, (8, 64)),
-    ('sbb', 0x1a, 0x1b, 0, 0, (16, 32)), ('and', 0x22, 0x23, 0, 0, (8, 64)),
-    ('sub', 0x2a, 0x2b, 0, 0, (8, 32)), ('xor', 0x32, 0x33, 0, 0, (16, 64)),
-    ('cmp', 0x3a, 0x3b, 0, 0, (8, 32)),
+    ('or', 0x0a, 0x0b, 0, 0, (8, 16, 32, 64)), ('adc', 0x12, 0x13, 0, 0, (8, 16, 32, 64)),
+    ('sbb', 0x1a, 0x1b, 0, 0, (8, 16, 32, 64)), ('and', 0x22, 0x23, 0, 0, (8, 16, 32, 64)),
+    ('sub', 0x2a, 0x2b, 0, 0, (8, 16, 32, 64)), ('xor', 0x32, 0x33, 0, 0, (8, 16, 32, 64)),
+    ('cmp', 0x3a, 0x3b, 0, 0, (8, 16, 32, 64)),
     ('imul', None, 0x0faf, 0, 1, (16, 32, 64)), ('bsf', None, 0x0fbc, 0, 1, (16, 32, 64)),
     ('bsr', None, 0x0fbd, 0, 1, (16, 32, 64)), ('popcnt', None, 0x0fb8, 1, 1, (16, 32, 64)),
     ('lzcnt', None, 0x0fbd, 1, 1, (16, 32, 64)), ('tzcnt', None, 0x0fbc, 1, 1, (16, 32, 64)),
-    ('lea', None, 0x8d, 0, 0, (16, 32, 64)),
+    ('lea', None, 0x8d, 0, 0, (16, 32, 64)), ('lss', None, 0x0fb2, 0, 0, (16, 32)),
+    ('lfs', None, 0x0fb4, 0, 0, (16, 32)), ('lgs', None, 0x0fb5, 0, 0, (16, 32)),
 ] + [('cmov' + cc, None, 0x0f40 + n, 0, 1, (16, 32, 64)) for n, cc in enumerate(
     'o no b ae e ne be a s ns p np l ge le g'.split())]
 
@@ -287,7 +288,7 @@ def family_loads(out):
     for mn, op8, opv, rep, regreg, sizes in LOADS:
         for size in sizes:
             opcode = op8 if size == 8 else opv
-            mems = some_mems(12 if not mn.startswith('cmov') else 3)
+            mems = some_mems(3 if mn.startswith('cmov') else 6 if op8 else 12)
             for i, m in enumerate(m for m in mems if not (mn == 'lea' and m.seg)):
                 g = pick_reg(size, i + 2, m)
                 f = reg_fields(size, g, m, opcode, rep=rep)
@@ -298,9 +299,16 @@ def family_loads(out):
                     f = reg_fields(size, g, r, opcode, rep=rep)
                     out.add('%s %s, %s' % (mn, r.name, g.name), f)
     # {load} picks the other direction for register pairs.
-    for i in range(16):
-        g, r = Reg(32, i), Reg(32, 15 - i)
-        out.add('{load} mov %s, %s' % (r.name, g.name), reg_fields(32, g, r, 0x8b))
+    for mn, op8, opv, rep, regreg, sizes in LOADS:
+        if op8 is None:
+            continue
+        for i, size in enumerate((8, 16, 32, 64, 8, 32)):
+            g = pick_reg(size, i * 5 + 2)
+            r = pick_reg(size, i * 3 + 7, g)
+            if g.high and (r.num >= 8 or r.rex40):
+                continue
+            out.add('{load} %s %s, %s' % (mn, r.name, g.name),
+                    reg_fields(size, g, r, op8 if size == 8 else opv))
     # movzx/movsx (source byte or word), movsxd.
     for mn, opcode, ssize, dsizes in (('movzb', 0x0fb6, 8, (16, 32, 64)),
                                       ('movzw', 0x0fb7, 16, (32, 64)),
@@ -532,6 +540,7 @@ def family_system_modrm(out):
         out.add('lldt %%%s' % R16[n], modrm_fields(0x0f00, 2, n, kind='LLDT', opsz=2))
         out.add('ltr %%%s' % R16[n], modrm_fields(0x0f00, 3, n, kind='LTR', opsz=2))
         out.add('verw %%%s' % R16[n], modrm_fields(0x0f00, 5, n, opsz=2))
+        out.add('verr %%%s' % R16[n], modrm_fields(0x0f00, 4, n, opsz=2))
         out.add('smsw %%%s' % R32[n], modrm_fields(0x0f01, 4, n, kind='SMSW', opsz=4))
         out.add('sldt %%%s' % R32[n], modrm_fields(0x0f00, 0, n, kind='SLDT', opsz=4))
         out.add('str %%%s' % R32[n], modrm_fields(0x0f00, 1, n, kind='STR', opsz=4))
@@ -566,6 +575,7 @@ def family_system_modrm(out):
         for mn, digit in (('xrstors', 3), ('xsavec', 4), ('xsaves', 5)):
             out.add('%s %s' % (mn, m.text()), modrm_fields(0x0fc7, digit, m))
         for mn, op, digit in (('prefetch', 0x0f0d, 0), ('prefetchw', 0x0f0d, 1),
+                              ('prefetchwt1', 0x0f0d, 2),
                               ('prefetchnta', 0x0f18, 0), ('prefetcht0', 0x0f18, 1),
                               ('prefetcht1', 0x0f18, 2), ('prefetcht2', 0x0f18, 3)):
             out.add('%s %s' % (mn, m.text()), modrm_fields(op, digit, m))
@@ -790,6 +800,9 @@ def family_branches(out):
                                    addr32=1))
 
 
+NULL_SEGS = (0x2e, 0x36, 0x3e, 0x26)
+
+
 def family_prefixes(out, base_cases):
     """Legacy prefixes GNU as would not write, as raw bytes before its encoding: ignored
     segment overrides, FS/GS, repeats of its own 66 and F0, 66 under REX.W, HLE hints, 67 on
@@ -798,45 +811,39 @@ def family_prefixes(out, base_cases):
     stores = [c for c in base_cases if c[2]['kind'] != 'OTHER' and c[2]['has_modrm']
               and c[2]['mem'] and not c[0]]
     rng.shuffle(stores)
-    for k, (pre, text, f) in enumerate(stores[:600]):
-        f = dict(f)
-        pb = []
+    for k, (_, text, orig) in enumerate(stores[:600]):
+        f, pb = dict(orig), []
         for _ in range(1 + k % 4):
             choice = rng.choice(['null', 'null', 'fsgs', 'dup', 'a32', 'rep', 'o16w'])
             if choice == 'null':
-                b = rng.choice([0x2e, 0x36, 0x3e, 0x26])
-                pb.append(b)
-                if f['seg'] not in (0x64, 0x65):
-                    # as writes its own override after these, which stays if it is FS/GS
-                    f['seg'] = f['seg'] or b
-            elif choice == 'fsgs' and not f['seg']:
-                b = rng.choice([0x64, 0x65])
-                pb.append(b)
-                f['seg'] = b
-            elif choice == 'dup' and (f['opsize16'] or f['lock']):
-                pb.append(0x66 if f['opsize16'] else 0xf0)
+                pb.append(rng.choice(NULL_SEGS))
+            elif choice == 'fsgs' and not orig['seg']:
+                pb.append(rng.choice([0x64, 0x65]))
+            elif choice == 'dup' and (orig['opsize16'] or orig['lock']):
+                pb.append(0x66 if orig['opsize16'] else 0xf0)
             elif choice == 'a32':
                 pb.append(0x67)
                 f['addr32'] = 1
-            elif choice == 'o16w' and f['rex'] & 8 and f['opcode'] not in (0x0fc3, 0x0fc7):
+            elif choice == 'o16w' and orig['rex'] & 8 and orig['opcode'] not in (0x0fc3, 0x0fc7):
                 pb.append(0x66)     # REX.W overrides it: sizes and length stay
                 f['opsize16'] = 1
-            elif choice == 'rep' and f['lock']:
+            elif choice == 'rep' and orig['lock']:
                 b = rng.choice([0xf2, 0xf3])
                 pb.append(b)
                 f['rep' if b == 0xf3 else 'repne'] = 1
         if not pb:
             continue
-        # A null override written before as's own: the last one seen is the one recorded.
-        nulls = [b for b in pb if b in (0x2e, 0x36, 0x3e, 0x26)]
-        if nulls and f['seg'] not in (0x64, 0x65) and not text_has_seg(text):
-            f['seg'] = nulls[-1]
-        # Any legacy prefix written by as after our bytes cancels a REX we put first.
-        if k % 5 == 0:
-            gas_legacy = f['opsize16'] or f['lock'] or text_has_seg(text) or \
-                (f['addr32'] and 0x67 not in pb)
-            if gas_legacy or f['rex']:
-                pb.append(0x48 if k % 2 else 0x41)
+        # Ours come first, then as's own override: the last FS/GS wins, else the last null one.
+        segs = [b for b in pb if b in NULL_SEGS + (0x64, 0x65)] + \
+            ([orig['seg']] if orig['seg'] else [])
+        fsgs = [b for b in segs if b in (0x64, 0x65)]
+        f['seg'] = fsgs[-1] if fsgs else segs[-1] if segs else 0
+        # A REX of ours last: cancelled by a legacy prefix as writes after it, or replaced by
+        # its REX.  (Never neither: then ours would apply.)
+        as_legacy = orig['opsize16'] or orig['lock'] or orig['rep'] or orig['repne'] or \
+            orig['addr32'] or orig['seg']
+        if k % 5 == 0 and (as_legacy or orig['rex']):
+            pb.append(0x48 if k % 2 else 0x41)
         out.add(text, f, pre='.byte ' + ', '.join('%#x' % b for b in pb) + '; ')
     # {rex} on instructions without one, and a REX that does apply.
     for n in range(8):
@@ -853,8 +860,15 @@ def family_prefixes(out, base_cases):
                 pre='.byte ' + ', '.join(['0x66'] * n) + '; ')
         m = Mem(base=3)
         f = modrm_fields(0x89, 0, m, opsz=4, kind='MOV_STORE', seg=0x3e)
-        if n <= 13:
-            out.add('mov %%eax, %s' % m.text(), f, pre='.byte ' + ', '.join(['0x3e'] * n) + '; ')
+        out.add('mov %%eax, %s' % m.text(), f, pre='.byte ' + ', '.join(['0x3e'] * n) + '; ')
+    # A 12-byte instruction behind 1 to 6 prefixes: 13 to 18 bytes, so the last three are
+    # over the limit and must be refused (test_insn.c expects that of any form over 15).
+    m = Mem(base=0, index=3, scale=4, disp=0x12345678)
+    for n in range(1, 7):
+        f = digit_fields(64, 0, m, 0x81, kind='ADD', imm_len=4, imm=0x7fffffff, imm_signed=1,
+                         seg=0x2e)
+        out.add('addq $0x7fffffff, %s' % m.text(), f,
+                pre='.byte ' + ', '.join(['0x2e'] * n) + '; ')
     for pre, text, f in (('xacquire lock ', 'add %eax, (%rbx)', dict(repne=1, lock=1)),
                          ('xrelease lock ', 'add %eax, (%rbx)', dict(rep=1, lock=1)),
                          ('xrelease ', 'mov %eax, (%rbx)', dict(rep=1))):
@@ -862,11 +876,6 @@ def family_prefixes(out, base_cases):
         g = modrm_fields(0x01 if kind == 'ADD' else 0x89, 0, Mem(base=3), opsz=4, kind=kind,
                          **f)
         out.add(pre + text, g)
-
-
-def text_has_seg(text):
-    return '%fs:' in text or '%gs:' in text or '%ds:' in text or '%es:' in text \
-        or '%cs:' in text or '%ss:' in text
 
 
 # ---------------------------------------------------------------------------------------------
