@@ -36,7 +36,8 @@ enum insn_kind {
     INSN_CMPXCHG16B,      /* REX.W 0F C7 /1 */
     INSN_XADD,            /* 0F C0 0F C1 */
     INSN_ADD, INSN_OR, INSN_ADC, INSN_SBB, INSN_AND, INSN_SUB, INSN_XOR,
-                          /* 00 01 08 09 10 11 18 19 20 21 28 29 30 31, 80 81 83 /0-/6 */
+                          /* 00 01 08 09 10 11 18 19 20 21 28 29 30 31 (source: reg),
+                             80 81 83 /0-/6 (source: the immediate, insn_imm_operand()) */
     INSN_BTS, INSN_BTR, INSN_BTC,  /* 0F AB B3 BB (bit offset in reg, may leave the operand),
                                       0F BA /5 /6 /7 (offset imm8 modulo the operand size) */
     INSN_STOS,            /* AA AB */
