@@ -2,3 +2,4 @@
 -include tests/abi/build.mk
 -include tests/unit/build.mk
 -include tests/fuzz/build.mk
+-include tests/unit/insn.mk
