@@ -181,8 +181,13 @@ static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
     }
     case TRAP_no_device:
         return !pv_fpu_fault(v);
-    case TRAP_page_fault:
-        return pv_ldt_fault(v, regs, read_cr2());
+    case TRAP_page_fault: {
+        uint64_t cr2 = read_cr2();
+
+        return pv_ldt_fault(v, regs, cr2) || pv_ptwr_fault(v, regs, cr2);
+    }
+    case TRAP_gp_fault:
+        return pv_emulate_privileged(v, regs);
     case TRAP_debug:
         pv_debug_fault(v);
         return false;
