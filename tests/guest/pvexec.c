@@ -15,6 +15,8 @@ _Static_assert(offsetof(struct pvx_record, mask) == REC_MASK, "record layout");
 _Static_assert(offsetof(struct pvx_record, gpr) == REC_GPR, "record layout");
 _Static_assert(offsetof(struct pvx_record, word) == REC_WORD, "record layout");
 _Static_assert(offsetof(struct pvx_record, count) == REC_COUNT, "record layout");
+_Static_assert(offsetof(struct pvx_record, cs) == REC_CS, "record layout");
+_Static_assert(offsetof(struct pvx_record, ss) == REC_SS, "record layout");
 _Static_assert(sizeof(struct pvx_record) == REC_SIZE, "record layout");
 
 int pvx_call(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1);

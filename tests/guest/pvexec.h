@@ -23,6 +23,7 @@ struct pvx_record {
     uint64_t gpr[16];       /* rax rcx rdx rbx rsp rbp rsi rdi r8-r15 at entry */
     uint64_t word[REC_NWORDS];
     uint64_t count;
+    uint64_t cs, ss;        /* the handler's own selectors */
 };
 
 enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI, R_8, R_9, R_10, R_11, R_12, R_13, R_14,

@@ -32,7 +32,9 @@
 #define REC_WORD           160      /* the first REC_NWORDS words of the frame */
 #define REC_NWORDS         14
 #define REC_COUNT          272      /* entries recorded since boot */
-#define REC_SIZE           280
+#define REC_CS             280      /* the handler's own %cs and %ss selectors */
+#define REC_SS             288
+#define REC_SIZE           296
 
 /* The jump buffer pvx_call / pvx_user_enter fill: rbx rbp r12 r13 r14 r15 rsp. */
 #define JMP_SIZE           56

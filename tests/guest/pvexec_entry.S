@@ -62,6 +62,10 @@ pvx_land_stack_top: .skip 256
     pushfq
     popq pvx_rec+REC_RFLAGS(%rip)
     cld
+    movq $0, pvx_rec+REC_CS(%rip)
+    movq $0, pvx_rec+REC_SS(%rip)
+    movw %cs, pvx_rec+REC_CS(%rip)
+    movw %ss, pvx_rec+REC_SS(%rip)
 .endm
 
 /* Record rsp as the frame address, the event mask, and the frame's first words. */
@@ -418,15 +422,17 @@ k_outb_at:
     outb %al, %dx
     xorl %eax, %eax
     ret
-    KSNIP k_cli
+    KSNIP k_cli                        /* returns evtchn_upcall_mask after the cli */
 k_cli_at:
     cli
-    xorl %eax, %eax
+    movq pvx_vcpu_info(%rip), %rax
+    movzbl 1(%rax), %eax
     ret
-    KSNIP k_sti
+    KSNIP k_sti                        /* returns evtchn_upcall_mask after the sti */
 k_sti_at:
     sti
-    xorl %eax, %eax
+    movq pvx_vcpu_info(%rip), %rax
+    movzbl 1(%rax), %eax
     ret
     KSNIP k_fnop
 k_fnop_at:
