@@ -1,6 +1,11 @@
-# pvx — one top-level build.  `make` builds build/host.elf, build/guest.elf and the test
-# programs; `make run` boots them; `make test` runs every test and ends with one
-# "N passed, N failed" line.  Each part keeps its own rules in <part>/build.mk.
+# pvx — one top-level build.  Each part keeps its rules in <part>/build.mk, all built with the
+# one compile rule of mk/rules.mk.
+#   make          build/host.elf, build/host-debug.elf and build/guest.elf
+#   make run      boot the guest under the pvx host in QEMU
+#   make test     build the test programs, run every suite (tests/run.sh); ends with one
+#                 "N passed, N failed, N skipped" line
+#   make fuzz     run every fuzz target longer (FUZZ_SECONDS each)
+#   make debug    QEMU paused under gdb with the host's and the guest's symbols (scripts/debug.sh)
 
 BUILD := build
 .DEFAULT_GOAL := all
@@ -14,7 +19,7 @@ include host/build.mk
 include guest/build.mk
 include tests/build.mk
 
-.PHONY: all run test fuzz deps clean
+.PHONY: all run test debug deps clean
 all: $(ALL)
 
 deps:
@@ -26,6 +31,11 @@ run: deps all
 
 test: deps all $(TEST_BINS)
 	@tests/run.sh
+
+# QEMU's gdbstub, paused at the first instruction, with the host and the guest loaded; gdb
+# with both symbol files (scripts/pvx.gdb).  DEBUG_HOST=build/host-debug.elf for the debug host.
+debug: all
+	@scripts/debug.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -6,8 +6,9 @@
  */
 #include "arch/x86/x86.h"
 #include "host.h"
-#include "lib/lib.h"
-#include "mm/arch.h"
+#include "hostlib/lib.h"
+#include "arch.h"
+#include "printk.h"
 
 #define MULTIBOOT_BOOT_MAGIC 0x2badb002
 #define MBI_CMDLINE  (1 << 2)

@@ -8,8 +8,9 @@
  * the host reads guest memory directly in copy_from_guest).
  */
 #include "arch/x86/x86.h"
-#include "lib/lib.h"
-#include "mm/arch.h"
+#include "hostlib/lib.h"
+#include "arch.h"
+#include "printk.h"
 
 struct tss64 {
     uint32_t rsv0;
@@ -57,9 +58,9 @@ static void load_gdt(void)
     set_gdt_entry(__HYPERVISOR_CS,   0x00af9a000000ffffULL);  /* 64-bit code, DPL 0 */
     set_gdt_entry(__HYPERVISOR_DS,   0x00cf92000000ffffULL);  /* data, DPL 0 */
     set_gdt_entry(__HYPERVISOR_CS32, 0x00cf9a000000ffffULL);  /* 32-bit code, DPL 0 */
-    set_gdt_entry(0xe020,            0x00cffa000000ffffULL);  /* FLAT_RING3_CS32 */
-    set_gdt_entry(0xe028,            0x00cff2000000ffffULL);  /* FLAT_RING3_DS32/SS */
-    set_gdt_entry(0xe030,            0x00affa000000ffffULL);  /* FLAT_RING3_CS64 */
+    set_gdt_entry(GDT_GUEST_CS32,    0x00cffa000000ffffULL);  /* 32-bit code, DPL 3 */
+    set_gdt_entry(GDT_GUEST_DS32,    0x00cff2000000ffffULL);  /* data/stack, DPL 3 */
+    set_gdt_entry(GDT_GUEST_CS64,    0x00affa000000ffffULL);  /* 64-bit code, DPL 3 */
     /* 64-bit available TSS: two slots. */
     set_gdt_entry(HOST_TSS_SEL, (sizeof(tss) - 1) | ((base & 0xffffff) << 16) |
                                 (0x89ULL << 40) | (((base >> 24) & 0xff) << 56));
@@ -85,24 +86,31 @@ static void load_gdt(void)
         : "rax", "memory");
 }
 
-static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist)
+static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
 {
     idt[vec] = (struct idt_entry){
         .off_lo = handler & 0xffff,
         .sel = __HYPERVISOR_CS,
         .ist = ist,
-        .type = 0x8e,               /* present, DPL 0, 64-bit interrupt gate */
+        .type = 0x8e | (dpl << 5),  /* present, 64-bit interrupt gate */
         .off_mid = (handler >> 16) & 0xffff,
         .off_hi = handler >> 32,
     };
 }
 
+/*
+ * Every gate is DPL 0, so `int $n` from the guest raises #GP(n * 8 + 2) and the host applies
+ * the guest's trap-table DPL itself, except int3 and into (the guest's breakpoints and
+ * overflow checks arrive as the exceptions themselves) and int $0x80 (the guest's own system
+ * call vector, delivered straight when its trap table allows it), which are DPL 3 as in Xen.
+ */
 static void load_idt(void)
 {
     for (unsigned v = 0; v < 256; v++) {
         unsigned ist = v == TRAP_nmi ? IST_NMI : v == TRAP_double_fault ? IST_DF :
                        v == TRAP_machine_check ? IST_MC : v == TRAP_debug ? IST_DB : 0;
-        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist);
+        unsigned dpl = (v == TRAP_int3 || v == TRAP_overflow || v == 0x80) ? 3 : 0;
+        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist, dpl);
     }
 
     struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
@@ -126,7 +134,7 @@ static void mask_pic(void)
  */
 static void setup_syscall(void)
 {
-    wrmsr(MSR_STAR, ((uint64_t)0xe023 << 48) | ((uint64_t)__HYPERVISOR_CS << 32));
+    wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)__HYPERVISOR_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)arch_syscall_entry);
     wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)arch_syscall_entry_compat);
     wrmsr(MSR_FMASK, 0x47700);

@@ -1,20 +1,24 @@
 /*
- * What the host does with an exception or a syscall once entry.S has saved the frame.
+ * The C half of every entry into the host, once entry.S has saved the frame.
  *
- * From the guest (ring 3): pvx cannot bounce exceptions to the guest yet (no trap table
- * until the execution model), so any guest exception crashes the domain alone, with the
- * reason and a register dump; the host carries on to shut the run down cleanly.
+ * From the guest (ring 3): a hypercall (arch_syscall) or an exception/interrupt (arch_trap).
+ * A guest fault goes through guest_fault(), which tries, in this order, "the host handles
+ * it" (a fixup, later instruction emulation), "deliver it to the guest" (a bounce through its
+ * trap table) and "crash the domain" with the reason.  Either way the entry then leaves
+ * through the one exit step, arch_exit_to_guest() (vcpu.c).
  * From the host (ring 0): a fault at an instruction listed in the exception table (the
  * guest-memory copy) resumes at its fixup; an iretq that refuses a frame bound for the guest
  * crashes the guest; a #DB (never the host's own) is dropped; anything else is a host bug:
- * dump and panic with QEMU exit value 0x1f.
+ * dump and panic with exit code 0x1f.
  */
 #include <public/xen.h>
-#include "arch/x86/x86.h"
+#include "arch.h"
+#include "arch/x86/pv.h"
+#include "guest_access.h"
 #include "domain.h"
 #include "hypercall.h"
-#include "lib/lib.h"
-#include "mm/arch.h"
+#include "hostlib/lib.h"
+#include "printk.h"
 
 static const char *const trap_names[32] = {
     "divide error", "debug", "NMI", "int3", "overflow", "bounds", "invalid opcode",
@@ -31,9 +35,9 @@ static const char *trap_name(unsigned vec)
     return vec < 32 ? "reserved exception" : "interrupt";
 }
 
-void arch_exit_qemu(unsigned value)
+void arch_stop_machine(unsigned code)
 {
-    outl(0xf4, value);
+    outl(0xf4, code);
     /* Not under QEMU's exit device: stop here. */
     for (;;)
         __asm__ volatile("cli; hlt");
@@ -60,7 +64,7 @@ void arch_panic(const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     printk("pvx: PANIC: %s\n", buf);
-    arch_exit_qemu(0x1f);
+    arch_stop_machine(0x1f);
 }
 
 struct ex_entry {
@@ -82,34 +86,48 @@ static bool search_ex_table(struct cpu_regs *regs)
 /*
  * iretq faults in ring 0 when the CPU refuses the frame it pops (a non-canonical rip, a bad
  * or null selector: #GP, #NP or #SS).  A frame bound for ring 3 is guest state, so that is
- * the guest's failure, not the host's: crash the domain.  The refused frame is at the
- * faulting rsp; the registers saved below it are overwritten by this fault's own frame, so
- * the dump shows only what iretq was given.
+ * the guest's failure, not the host's: as in Xen, the guest's failsafe callback gets it,
+ * and a guest without one is crashed.  The refused frame's rip..ss are intact at the
+ * faulting rsp, the top of the host stack; the general registers saved below them were
+ * overwritten by this fault's own frame, but hold the same values (iretq had restored
+ * them), so they are copied back and the vCPU re-enters through the exit step, which
+ * delivers the failsafe bounce.  Does not return when the frame was the guest's.
  */
 static void check_guest_iret(struct cpu_regs *regs)
 {
     const uint64_t *f = (const uint64_t *)(uintptr_t)regs->rsp;    /* rip cs rflags rsp ss */
+    struct vcpu *v = current;
+    struct cpu_regs *frame = arch_guest_frame(), saved = *regs;
     unsigned vec = regs->entry_vector;
     char why[160];
 
     if (regs->rip != (uint64_t)(uintptr_t)arch_iret_insn || !(f[1] & 3) ||
         (vec != TRAP_gp_fault && vec != TRAP_stack_error && vec != TRAP_no_segment))
         return;
-    snprintf(why, sizeof(why),
-             "cannot return to the guest: iretq to %04lx:%016lx ss %04lx rsp %016lx rflags %lx "
-             "refused (%s, error %x)", f[1], f[0], f[4], f[3], f[2], trap_name(vec),
-             regs->error_code);
-    current->arch->regs = NULL;
-    domain_crash(current->domain, why);
+    if (v->arch->failsafe_callback == 0) {
+        snprintf(why, sizeof(why),
+                 "cannot return to the guest: iretq to %04lx:%016lx ss %04lx rsp %016lx "
+                 "rflags %lx refused (%s, error %x), no failsafe callback", f[1], f[0], f[4],
+                 f[3], f[2], trap_name(vec), regs->error_code);
+        v->arch->regs = NULL;
+        domain_crash(v->domain, why);
+    }
+    if (&frame->rip != f)
+        arch_panic("a refused iretq to the guest that is not the guest's frame");
+    memcpy(frame, &saved, offsetof(struct cpu_regs, error_code));
+    frame->error_code = 0;
+    frame->entry_vector = 0;
+    v->arch->regs = frame;
+    pv_inject_failsafe(v);
+    arch_enter_guest(frame);
 }
 
 static void host_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
 
-    if (vec == TRAP_page_fault && search_ex_table(regs))
-        return;
-    if (vec == TRAP_gp_fault && search_ex_table(regs))
+    if ((vec == TRAP_page_fault || vec == TRAP_gp_fault || vec == TRAP_no_segment ||
+         vec == TRAP_stack_error) && search_ex_table(regs))
         return;
     check_guest_iret(regs);
     if (vec == TRAP_nmi) {
@@ -139,30 +157,126 @@ static void host_trap(struct cpu_regs *regs)
     arch_panic("exception %u in the host", vec);
 }
 
+/* The forced-emulation prefix: `ud2; .ascii "xen"` in front of cpuid. */
+static const uint8_t xen_forced_cpuid[] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+
+/*
+ * "The host handles it": a fault the guest did not mean to take, resolved without the
+ * guest seeing it (an emulated instruction, a lazily cleared CR0.TS).  True when resolved;
+ * false leaves it to the guest.
+ */
+static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
+{
+    switch (regs->entry_vector) {
+    case TRAP_invalid_op: {
+        uint8_t insn[sizeof(xen_forced_cpuid)];
+
+        if (copy_from_guest(insn, regs->rip, sizeof(insn)) != 0 ||
+            memcmp(insn, xen_forced_cpuid, sizeof(insn)) != 0)
+            return false;
+        pv_emulate_cpuid(v, regs);
+        regs->rip += sizeof(insn);
+        return true;
+    }
+    case TRAP_no_device:
+        return !pv_fpu_fault(v);
+    default:
+        return false;
+    }
+}
+
+/* Whether `int $vector` from the vCPU's current mode reaches its trap-table handler: the
+ * entry's DPL must admit the guest kernel (ring 1 as far as the guest knows) or, from user
+ * mode, ring 3 (Xen's permit_softint). */
+static bool softint_allowed(const struct vcpu *v, unsigned vector)
+{
+    unsigned dpl = TI_GET_DPL(&v->arch->trap_ctxt[vector]);
+
+    return dpl >= (v->arch->kernel_mode ? 1u : 3u);
+}
+
+/*
+ * "Deliver it to the guest": queue a bounce through the guest's trap table for the exit
+ * step.  False when the guest has no handler for it, which ends the guest.
+ */
+static bool bounce_to_guest(struct vcpu *v, struct cpu_regs *regs)
+{
+    unsigned vec = regs->entry_vector;
+
+    if (vec == 0x80) {
+        /* `int $0x80` comes through a DPL-3 gate so the guest can take it directly (Xen's
+         * int80_direct_trap); refused, it becomes the #GP a DPL-0 gate would give. */
+        if (softint_allowed(v, 0x80)) {
+            if (v->arch->trap_ctxt[0x80].address == 0)
+                return false;
+            pv_inject_sw_interrupt(v, 0x80);
+            return true;
+        }
+        regs->rip -= 2;
+        regs->entry_vector = vec = TRAP_gp_fault;
+        regs->error_code = (0x80 << 3) | 2;
+    }
+    if (vec == TRAP_gp_fault && (regs->error_code & 3) == 2) {
+        /* An `int $n` the host's IDT refused (every other gate is DPL 0). */
+        unsigned n = regs->error_code >> 3;
+
+        if (softint_allowed(v, n)) {
+            if (v->arch->trap_ctxt[n].address == 0)
+                return false;
+            regs->rip += 2;
+            pv_inject_sw_interrupt(v, n);
+            return true;
+        }
+    }
+    if (vec >= 32 || v->arch->trap_ctxt[vec].address == 0)
+        return false;
+    if (vec == TRAP_page_fault)
+        v->arch->cr2 = read_cr2();
+    pv_inject_exception(v, vec, true, regs->error_code);
+    return true;
+}
+
+/* The reason a fault could not be handled, for the crash report. */
+static void describe_fault(const struct cpu_regs *regs, char *why, size_t len)
+{
+    unsigned vec = regs->entry_vector;
+
+    if (vec == TRAP_page_fault)
+        snprintf(why, len, "page fault at %016lx cr2 %016lx error %x (%s, %s, %s), "
+                 "no handler in the trap table", regs->rip, read_cr2(), regs->error_code,
+                 regs->error_code & 1 ? "protection" : "not present",
+                 regs->error_code & 2 ? "write" : "read",
+                 regs->error_code & 16 ? "fetch" : "data");
+    else
+        snprintf(why, len, "%s at %016lx error %x (vector %u), no handler in the trap table",
+                 trap_name(vec), regs->rip, regs->error_code, vec);
+}
+
+/* A guest fault: the host handles it, else the guest does, else the domain is crashed. */
+static void guest_fault(struct vcpu *v, struct cpu_regs *regs)
+{
+    char why[192];
+
+    if (host_resolves(v, regs) || bounce_to_guest(v, regs))
+        return;
+    describe_fault(regs, why, sizeof(why));
+    domain_crash(v->domain, why);
+}
+
 static void guest_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
-    char why[160];
 
     if (vec == TRAP_nmi)
         return;
-    if (vec >= 32) {
+    if (vec >= 32 && vec != 0x80) {
         /* The PICs are masked and nothing else raises interrupts: a stray one is harmless. */
         printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
         return;
     }
     /* A fault taken on an IST stack (double fault, machine check) has its frame there. */
     current->arch->regs = regs;
-    if (vec == TRAP_page_fault)
-        snprintf(why, sizeof(why), "page fault at %016lx cr2 %016lx error %x (%s, %s, %s)",
-                 regs->rip, read_cr2(), regs->error_code,
-                 regs->error_code & 1 ? "protection" : "not present",
-                 regs->error_code & 2 ? "write" : "read",
-                 regs->error_code & 16 ? "fetch" : "data");
-    else
-        snprintf(why, sizeof(why), "%s at %016lx error %x (no trap table yet)",
-                 trap_name(vec), regs->rip, regs->error_code);
-    domain_crash(current->domain, why);
+    guest_fault(current, regs);
 }
 
 void arch_trap(struct cpu_regs *regs)
@@ -174,31 +288,21 @@ void arch_trap(struct cpu_regs *regs)
 }
 
 /*
- * A syscall from the guest: a hypercall when the vCPU is in guest kernel mode.  Guest user
- * mode cannot exist yet (nothing switches to it), so a syscall from there, or from 32-bit
- * code, means the guest is broken: crash it with the reason.
+ * A syscall from the guest: a hypercall from guest kernel mode; from guest user mode, the
+ * guest kernel's syscall callback (a bounce, never a hypercall: user code cannot reach the
+ * hypervisor).  From 32-bit code there is no such ABI: the guest is crashed.
  */
 void arch_syscall(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
-    if (regs->entry_vector != TRAP_syscall)
+    if (regs->entry_vector == TRAP_compat_syscall)
         domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
-    if (!v->arch->kernel_mode)
-        domain_crash(v->domain, "syscall from guest user mode: no syscall callback yet");
+    if (!v->arch->kernel_mode) {
+        pv_inject_syscall(v);
+        return;
+    }
 
     const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
     regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args, false);
-    /*
-     * A syscall in the last two bytes below the canonical hole returns to 0x800000000000.
-     * sysretq to it would fault in ring 0 on the guest's stack (CVE-2012-0217) and iretq
-     * would fault in ring 0 too; the guest cannot run there, so it is crashed here.
-     */
-    if (!is_canonical(regs->rip)) {
-        char why[96];
-        snprintf(why, sizeof(why), "hypercall return address %016lx is not canonical", regs->rip);
-        domain_crash(v->domain, why);
-    }
-    /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
-    regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
 }
