@@ -11,8 +11,6 @@
  *   the interrupted rsp, here an unmapped address.
  * ex-crash-no-handler: an exception whose trap-table entry is empty (set_trap_table(NULL)
  *   cleared them all) has nowhere to go.
- * ex-crash-no-syscall-callback: a user-mode syscall with the syscall callback registered
- *   at address 0.
  * ex-crash-iret-no-user-l4: an iret to user mode (cs RPL 3) while no user L4 is set.
  * ex-crash-iret-unreadable: an iret whose frame (at rsp) cannot be read.
  */
@@ -80,23 +78,6 @@ XTF_TEST_EXPLICIT(ex_crash_no_handler, "ex-crash-no-handler",
     bool returned = kcall(k_ud2_marked, 0, 0, NULL, &r);
     pvexec_trap_table_reset();
     survived(res, returned, &r);
-}
-
-XTF_TEST_EXPLICIT(ex_crash_no_syscall_callback, "ex-crash-no-syscall-callback",
-                  "a user-mode syscall with no syscall callback crashes the domain")
-{
-    struct pvx_record r;
-    struct callback_register reg = { .type = CALLBACKTYPE_syscall, .address = 0 };
-
-    if (!pvexec_need(res, NEED_USER))
-        return;
-    long rc = HYPERVISOR_callback_op(CALLBACKOP_register, &reg);
-    if (!xtf_expect_rc(res, "register a syscall callback at 0", rc, 0))
-        return;
-    say_crash_next("syscall from user mode, callback address 0");
-    ucall(u_syscall, 0, 0, &r);
-    pvexec_callbacks_reset();
-    survived(res, false, &r);
 }
 
 XTF_TEST_EXPLICIT(ex_crash_iret_no_user_l4, "ex-crash-iret-no-user-l4",

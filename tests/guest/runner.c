@@ -45,7 +45,7 @@ static enum xtf_outcome run_one(const struct xtf_test *t)
 {
     struct xtf_result res = { XTF_NOTHING, "" };
     /* Said before the test runs, so a platform that dies in a test can be blamed on it. */
-    printk("xtf: %s: start\n", t->name);
+    printk("xtf: start %s\n", t->name);
     console_flush();
     t->run(&res);
     if (res.outcome == XTF_NOTHING)

@@ -58,7 +58,7 @@ run_group() {
     tr -d '\r' < "$log" | sed -E 's/^\(d[0-9]+\) //' |
       grep -E '^xtf: [a-z0-9-]+: (SUCCESS|SKIP|ERROR|FAILURE)' >> "$out/$platform.verdicts"
     grep -qE "${XTF_LINE}summary: " "$log" && break
-    last=$(tr -d '\r' < "$log" | sed -nE "s/${XTF_LINE}([a-z0-9-]+): start\$/\\2/p" | tail -n1)
+    last=$(tr -d '\r' < "$log" | sed -nE "s/${XTF_LINE}start ([a-z0-9-]+)\$/\\2/p" | tail -n1)
     if [ -z "$last" ]; then
       echo "xtf: boot-$n: FAILURE: $platform died before any test ($(crash_reason "$platform" "$log"))" \
         >> "$out/$platform.verdicts"
