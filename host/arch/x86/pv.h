@@ -29,6 +29,17 @@ long do_stack_switch(uint64_t ss, uint64_t sp);
 /* pv_emulate.c: cpuid as the guest sees it (after the forced-emulation prefix). */
 void pv_emulate_cpuid(struct vcpu *v, struct cpu_regs *regs);
 
+/* pv_descriptors.c: the guest's GDT and LDT. */
+long do_set_gdt(uint64_t frame_list, unsigned entries);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
+/* A #PF on the host's LDT window: true when handled (mapped, or bounced as the guest's own
+ * LDT fault). */
+bool pv_ldt_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
+/* Unmap whatever of the guest's LDT is mapped (SET_LDT, a new base pointer). */
+void pv_ldt_invalidate(struct arch_vcpu *a);
+/* Give back the descriptor frames the CPU uses for v (domain teardown). */
+void pv_descriptors_release(struct vcpu *v);
+
 /* pv_iret.c */
 long do_iret(void);
 

@@ -180,6 +180,8 @@ static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
     }
     case TRAP_no_device:
         return !pv_fpu_fault(v);
+    case TRAP_page_fault:
+        return pv_ldt_fault(v, regs, read_cr2());
     default:
         return false;
     }

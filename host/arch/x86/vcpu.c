@@ -32,6 +32,8 @@ void arch_vcpu_init(struct vcpu *v)
     a->kernel_mode = true;
     v->arch = a;
     pv_debugreg_init(v);
+    for (unsigned i = 0; i < HOST_LDT_PAGES; i++)
+        a->ldt_mapped[i] = invalid_mfn();
 }
 
 void arch_vcpu_dump(const struct vcpu *v)
