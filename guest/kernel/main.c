@@ -132,6 +132,19 @@ static unsigned exit_reason(void)
     return SHUTDOWN_poweroff;
 }
 
+/* The direct map and the frame allocator, then the audit again over everything. */
+static void memory_init(void)
+{
+    struct pt_check_result walk;
+
+    if (!dmap_init() || !frames_init(dmap_first_free(), pfn(gmem.nr_pages)))
+        return;
+    dmap_mark_boot_tables();
+    pt_check(&walk);
+    printk("frames: %lu free of %lu (first free pfn %#lx)\n", frames_free(), gmem.nr_pages,
+           dmap_first_free().v);
+}
+
 void kmain(void)
 {
     struct pt_check_result walk;
@@ -143,12 +156,14 @@ void kmain(void)
     pt_check(&walk);
     if (boot_is_pv()) {
         gmem.region_end = walk.region_end;
-        frames_init(show_layout(boot.si, walk.region_end), walk.region_end);
+        frames_early_init(show_layout(boot.si, walk.region_end), walk.region_end);
     } else {
-        frames_init((uint64_t)_image_end, (uint64_t)_image_end + 0x400000);
-        printk("layout: kernel %#lx-%#lx, boot pagetables identity + high map of 1 GiB\n",
-               (uint64_t)_image_start, (uint64_t)_image_end);
+        frames_early_init((uint64_t)_image_end, (uint64_t)_image_end + 0x400000);
+        printk("layout: kernel %#lx-%#lx, boot pagetables identity + high map of 1 GiB, "
+               "RAM %lu MiB\n", (uint64_t)_image_start, (uint64_t)_image_end,
+               gmem.nr_pages >> 8);
     }
+    memory_init();
     crash_on_request();
     if (cmdline_get(boot.cmdline, "test", tests, sizeof(tests)))
         xtf_run_list(tests);

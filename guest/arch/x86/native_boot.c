@@ -50,6 +50,27 @@ void native_trap(const struct native_trap_frame *f)
     pvops->shutdown(SHUTDOWN_crash);
 }
 
+/* Frames of RAM below NATIVE_MAPPED, from the PVH memory map (version 1 on); without a
+ * map, the 4 MiB after the image is all we know to be there. */
+static uint64_t native_ram_pages(uint32_t hsi_phys)
+{
+    const struct hvm_start_info *hsi = (const void *)(VIRT_BASE + hsi_phys);
+    uint64_t top = 0;
+
+    if (hsi_phys >= NATIVE_MAPPED || hsi->magic != XEN_HVM_START_MAGIC_VALUE ||
+        hsi->version < 1 || !hsi->memmap_paddr || hsi->memmap_paddr >= NATIVE_MAPPED)
+        return 0;
+    const struct hvm_memmap_table_entry *e = (const void *)(VIRT_BASE + hsi->memmap_paddr);
+    for (uint32_t i = 0; i < hsi->memmap_entries && i < 128; i++) {
+        if (e[i].type != XEN_HVM_MEMMAP_TYPE_RAM || e[i].addr > LOAD_PADDR)
+            continue;       /* the run of RAM that holds the image */
+        uint64_t end = e[i].addr + e[i].size;
+        if (end > top)
+            top = end;
+    }
+    return (top < NATIVE_MAPPED ? top : NATIVE_MAPPED) >> PAGE_SHIFT;
+}
+
 /* The PVH command line, when QEMU passed one inside the mapped GiB. */
 static const char *native_cmdline(uint32_t hsi_phys)
 {
@@ -67,7 +88,7 @@ void native_main(uint32_t hsi_phys)
     pvops_select(&native_pvops);
     idt_install();
     gmem.pv = false;
-    gmem.nr_pages = NATIVE_MAPPED >> PAGE_SHIFT;
+    gmem.nr_pages = native_ram_pages(hsi_phys);
     gmem.region_end = VIRT_BASE + NATIVE_MAPPED;
     boot.platform = PLATFORM_NATIVE;
     boot.cmdline = native_cmdline(hsi_phys);
