@@ -36,3 +36,21 @@ $(LIB_UNIT_TEST): $(LIB_UNIT_OBJS)
 	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
 
 TEST_BINS += $(LIB_UNIT_TEST)
+
+
+# The pvops hypercall backend (pvops/pv.c, multicall.c, hypercall.c) as an ordinary
+# program over a recording fake hypervisor and kernel (tests/unit/fake_hv.c).
+PVOPS_UNIT_TEST := $(BUILD)/tests/unit/pvops-unit
+PVOPS_UNIT_SRCS := pvops/pv.c pvops/multicall.c pvops/hypercall.c tests/unit/fake_hv.c \
+                   tests/unit/test_pvops.c
+PVOPS_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(PVOPS_UNIT_SRCS))
+
+$(BUILD)/unit/pvops/%.o: UNIT_CFLAGS += -Ipvops -Iguest
+$(PVOPS_UNIT_OBJS): UNIT_CFLAGS += -Ipvops -Iguest
+
+$(PVOPS_UNIT_TEST): $(PVOPS_UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
+
+TEST_BINS += $(PVOPS_UNIT_TEST)
