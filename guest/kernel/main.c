@@ -10,6 +10,7 @@
 #include "kernel/frames.h"
 #include "kernel/pt.h"
 #include "kernel/tests.h"
+#include "kernel/vm.h"
 #include "pvops.h"
 
 struct boot_info boot;
@@ -140,6 +141,7 @@ static void memory_init(void)
     if (!dmap_init() || !frames_init(dmap_first_free(), pfn(gmem.nr_pages)))
         return;
     dmap_mark_boot_tables();
+    vm_init();
     pt_check(&walk);
     printk("frames: %lu free of %lu (first free pfn %#lx)\n", frames_free(), gmem.nr_pages,
            dmap_first_free().v);
