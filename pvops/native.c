@@ -4,12 +4,15 @@
  * the console is COM1, and power-off writes QEMU's isa-debug-exit port.
  */
 #include "pvops.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/io.h"
+#include "arch/x86/trapframe.h"
 #include "arch/x86/layout.h"
 
 #define COM1        0x3f8
 #define COM_LSR     5
 #define LSR_THRE    0x20
+#define LSR_DR      0x01
 
 static uint64_t native_read_cr3(void)
 {
@@ -86,6 +89,20 @@ static void native_nop(void)
 {
 }
 
+static int native_traps_init(void)
+{
+    native_cpu_init();
+    trap_exit_target = (void *)native_trap_exit;
+    return 0;
+}
+
+static uint64_t native_read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
 static unsigned long native_irq_save(void)
 {
     unsigned long flags;
@@ -134,6 +151,14 @@ static void native_console_write(const char *s, size_t n)
     }
 }
 
+static size_t native_console_read(char *s, size_t n)
+{
+    size_t got = 0;
+    while (got < n && (inb(COM1 + COM_LSR) & LSR_DR))
+        s[got++] = (char)inb(COM1);
+    return got;
+}
+
 const struct pvops native_pvops = {
     .name = "native",
     .read_cr3 = native_read_cr3,
@@ -164,9 +189,16 @@ const struct pvops native_pvops = {
     .lazy_mmu_flush = native_nop,
     .lazy_cpu_enter = native_nop,
     .lazy_cpu_leave = native_nop,
+    .traps_init = native_traps_init,
+    .load_sp0 = native_set_rsp0,
+    .read_cr2 = native_read_cr2,
+    .user_cs = NATIVE_USER_CS,
+    .user_ss = NATIVE_USER_DS,
     .irq_save = native_irq_save,
     .irq_restore = native_irq_restore,
     .halt = native_halt,
+    .halt_until_interrupt = true,
     .shutdown = native_shutdown,
     .console_write = native_console_write,
+    .console_read = native_console_read,
 };

@@ -11,17 +11,29 @@
  */
 #include <public/sched.h>
 #include <public/physdev.h>
+#include <public/callback.h>
 #include "multicall.h"
 #include "arch/x86/io.h"
 #include "arch/x86/layout.h"
+#include "arch/x86/trapframe.h"
 
 /* The kernel base pointer in force: reading cr3 in ring 3 would trap, so we remember it. */
 static uint64_t pv_cr3;
 /* Try the exit port before SCHEDOP_shutdown (off: test the hypervisor's own shutdown). */
 static bool pv_exit_port = true;
-/* The virtual interrupt flag.  No event channel is bound yet, so nothing is delivered and
- * the mask is only recorded; with events it becomes vcpu_info.evtchn_upcall_mask. */
-static uint8_t pv_upcall_mask = 1;
+/* The virtual interrupt flag: vcpu_info.evtchn_upcall_mask once shared_info is mapped,
+ * a flag of our own before.  No event channel is bound yet, so nothing is delivered. */
+static uint8_t pv_boot_mask = 1;
+static volatile uint8_t *pv_upcall_mask = &pv_boot_mask;
+static struct vcpu_info *pv_vcpu;
+static uint64_t pv_shared_maddr;
+static void *pv_shared_va;
+
+void pv_pvops_shared_info(uint64_t maddr, void *va)
+{
+    pv_shared_maddr = maddr;
+    pv_shared_va = va;
+}
 
 void pv_pvops_exit_port(bool on)
 {
@@ -36,14 +48,14 @@ void pv_pvops_init(uint64_t boot_cr3, bool batch)
 
 unsigned long pv_irq_save(void)
 {
-    unsigned long old = pv_upcall_mask;
-    pv_upcall_mask = 1;
+    unsigned long old = *pv_upcall_mask;
+    *pv_upcall_mask = 1;
     return old;
 }
 
 void pv_irq_restore(unsigned long flags)
 {
-    pv_upcall_mask = (uint8_t)flags;
+    *pv_upcall_mask = (uint8_t)flags;
 }
 
 /* ---- Queuing one request. ---- */
@@ -357,6 +369,55 @@ static void pv_lazy_mmu_flush(void)
 
 /* ---- CPU hooks. ---- */
 
+static struct trap_info pv_traps[33];    /* vectors 0-31 and the terminating entry */
+
+/* Map shared_info (for vcpu_info), install the trap table and the syscall callback. */
+static int pv_traps_init(void)
+{
+    struct callback_register cb = { .type = CALLBACKTYPE_syscall,
+                                    .flags = CALLBACKF_mask_events,
+                                    .address = (uint64_t)pv_syscall_entry };
+    long rc;
+
+    rc = pv_hypercall(PVH_CPU, __HYPERVISOR_update_va_mapping, 0, 1, (uint64_t)pv_shared_va,
+                      pv_shared_maddr | PTE_P | PTE_RW | PTE_A | PTE_D | PTE_NX,
+                      UVMF_INVLPG | UVMF_LOCAL, 0, 0);
+    if (rc)
+        return (int)rc;
+    pv_vcpu = &((struct shared_info *)pv_shared_va)->vcpu_info[0];
+    pv_vcpu->evtchn_upcall_mask = *pv_upcall_mask;
+    pv_upcall_mask = &pv_vcpu->evtchn_upcall_mask;
+    for (unsigned v = 0; v < 32; v++)
+        pv_traps[v] = (struct trap_info){ .vector = (uint8_t)v, .flags = (v == 3 || v == 4) ? 3 : 0,
+                                          .cs = FLAT_KERNEL_CS,
+                                          .address = (uint64_t)pv_trap_stubs + TRAP_STUB_SIZE * v };
+    rc = pv_hypercall(PVH_CPU, __HYPERVISOR_set_trap_table, 0, 32, (uint64_t)pv_traps, 0, 0, 0, 0);
+    if (rc)
+        return (int)rc;
+    rc = pv_hypercall(PVH_CPU, __HYPERVISOR_callback_op, CALLBACKOP_register, 1,
+                      CALLBACKOP_register, (uint64_t)&cb, 0, 0, 0);
+    if (rc)
+        return (int)rc;
+    trap_exit_target = (void *)pv_trap_exit;
+    return 0;
+}
+
+/* The kernel stack for the next entry from user mode; in lazy CPU mode it travels in the
+ * same multicall as the address-space switch. */
+static void pv_load_sp0(uint64_t sp)
+{
+    mc_batch();
+    struct mc_space s = mc_entry(PVH_STACK_SWITCH, 0);
+    *s.mc = (struct multicall_entry){ .op = __HYPERVISOR_stack_switch,
+                                      .args = { FLAT_KERNEL_SS, sp } };
+    mc_issue(LAZY_CPU);
+}
+
+static uint64_t pv_read_cr2(void)
+{
+    return pv_vcpu ? pv_vcpu->arch.cr2 : 0;
+}
+
 static void pv_halt(void)
 {
     pv_hypercall(PVH_HALT, __HYPERVISOR_sched_op, SCHEDOP_block, 1, SCHEDOP_block, 0, 0, 0, 0);
@@ -381,6 +442,13 @@ static void pv_console_write(const char *s, size_t n)
 {
     pv_hypercall(PVH_CONSOLE, __HYPERVISOR_console_io, CONSOLEIO_write, 1, CONSOLEIO_write,
                  n, (uint64_t)s, 0, 0);
+}
+
+static size_t pv_console_read(char *s, size_t n)
+{
+    long got = pv_hypercall(PVH_CONSOLE, __HYPERVISOR_console_io, CONSOLEIO_read, 1,
+                            CONSOLEIO_read, n, (uint64_t)s, 0, 0);
+    return got > 0 ? (size_t)got : 0;
 }
 
 const struct pvops pv_pvops = {
@@ -413,9 +481,15 @@ const struct pvops pv_pvops = {
     .lazy_mmu_flush = pv_lazy_mmu_flush,
     .lazy_cpu_enter = pv_lazy_cpu_enter,
     .lazy_cpu_leave = pv_lazy_cpu_leave,
+    .traps_init = pv_traps_init,
+    .load_sp0 = pv_load_sp0,
+    .read_cr2 = pv_read_cr2,
+    .user_cs = FLAT_USER_CS,
+    .user_ss = FLAT_USER_SS,
     .irq_save = pv_irq_save,
     .irq_restore = pv_irq_restore,
     .halt = pv_halt,
     .shutdown = pv_shutdown,
     .console_write = pv_console_write,
+    .console_read = pv_console_read,
 };

@@ -117,13 +117,23 @@ struct pvops {
     /* CPU. */
     void (*lazy_cpu_enter)(void);
     void (*lazy_cpu_leave)(void);
+    /* Processes: install the trap and syscall entries (0 or -errno: the platform cannot
+     * run user code), the kernel stack for entries from user mode, the address of the
+     * last page fault, and the selectors of user mode. */
+    int (*traps_init)(void);
+    void (*load_sp0)(uint64_t sp);
+    uint64_t (*read_cr2)(void);
+    uint16_t user_cs, user_ss;
     unsigned long (*irq_save)(void);             /* mask interrupts, return the old state */
     void (*irq_restore)(unsigned long flags);
     void (*halt)(void);
+    bool halt_until_interrupt;                   /* halt returns on the next timer tick */
     void (*shutdown)(unsigned reason) __attribute__((__noreturn__)); /* SHUTDOWN_* */
 
     /* Console: write n bytes, newline-terminated lines preferred. */
     void (*console_write)(const char *s, size_t n);
+    /* Console input that has arrived, at most n bytes, without waiting. */
+    size_t (*console_read)(char *s, size_t n);
 };
 
 /* The backend in use; set once by pvops_select() at boot, read-only afterwards. */
@@ -138,6 +148,10 @@ void pvops_select(const struct pvops *ops);
 /* Hypercall backend setup: the cr3 it starts from (machine address of the boot L4) and
  * whether updates are batched (`pvx.batch=on`, the default) or each its own hypercall. */
 void pv_pvops_init(uint64_t boot_cr3, bool batch);
+
+/* Where the hypercall backend maps shared_info (a page of its own VA space) so it can
+ * read vcpu_info (event mask, cr2): the machine address start_info gave, and the VA. */
+void pv_pvops_shared_info(uint64_t maddr, void *va);
 
 /* Whether shutdown first tries the exit port (default on); off leaves it to the hypervisor. */
 void pv_pvops_exit_port(bool on);

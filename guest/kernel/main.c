@@ -10,6 +10,8 @@
 #include "kernel/frames.h"
 #include "kernel/pt.h"
 #include "kernel/tests.h"
+#include "kernel/exec.h"
+#include "kernel/proc.h"
 #include "kernel/vm.h"
 #include "pvops.h"
 
@@ -147,6 +149,31 @@ static void memory_init(void)
            dmap_first_free().v);
 }
 
+/* user=quick|full|NAME+NAME... runs the user tests, bench=all|NAME+... the workloads:
+ * the words become the program's arguments. */
+static void run_user(const char *key, const char *prog)
+{
+    static char buf[160];
+    const char *argv[MAX_ARGS + 1] = { prog };
+    int argc = 1;
+
+    if (!cmdline_get(boot.cmdline, key, buf, sizeof(buf)))
+        return;
+    for (char *p = buf; *p && argc < MAX_ARGS; ) {
+        argv[argc++] = p;
+        while (*p && *p != '+' && *p != ',')
+            p++;
+        if (*p)
+            *p++ = '\0';
+    }
+    argv[argc] = NULL;
+    if (!gmem.dmap) {
+        printk("proc: no direct map, no processes\n");
+        return;
+    }
+    proc_run(prog, argv);
+}
+
 void kmain(void)
 {
     struct pt_check_result walk;
@@ -169,6 +196,8 @@ void kmain(void)
     crash_on_request();
     if (cmdline_get(boot.cmdline, "test", tests, sizeof(tests)))
         xtf_run_list(tests);
+    run_user("user", "usertests");
+    run_user("bench", "bench");
     unsigned reason = exit_reason();
     printk("pvx-guest: shutting down (reason %u)\n", reason);
     console_flush();

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <public/errno.h>
 #include "fake_hv.h"
+#include "arch/x86/trapframe.h"
 
 struct fake_hv hv;
 static uint8_t mem[FAKE_FRAMES][4096] __attribute__((aligned(4096)));
@@ -113,3 +114,9 @@ long pvenv_hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
         e[i].result = (uint64_t)apply((unsigned)e[i].op, e[i].args, &c->req[i]);
     return 0;
 }
+
+/* The entry points the backend installs (guest/arch/x86/entry.S in the guest). */
+char pv_trap_stubs[32 * TRAP_STUB_SIZE];
+void pv_syscall_entry(void) {}
+void pv_trap_exit(void) {}
+void *trap_exit_target;

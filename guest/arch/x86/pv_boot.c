@@ -29,6 +29,9 @@ static bool batch_option(void)
     return !cmdline_get(boot.cmdline, "pvx.batch", v, sizeof(v)) || strcmp(v, "off") != 0;
 }
 
+/* The page where the hypercall backend maps shared_info when processes start. */
+static uint8_t shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
 void pv_main(struct start_info *si) __noreturn;
 void pv_main(struct start_info *si)
 {
@@ -40,6 +43,7 @@ void pv_main(struct start_info *si)
     boot.si = si;
     boot.cmdline = (const char *)si->cmd_line;
     pv_pvops_init(virt_to_maddr((const void *)si->pt_base), batch_option());
+    pv_pvops_shared_info(si->shared_info, shared_info_page);
     pv_identify();
     kmain();
 }
