@@ -194,6 +194,7 @@ const struct pvops native_pvops = {
     .read_cr2 = native_read_cr2,
     .user_cs = NATIVE_USER_CS,
     .user_ss = NATIVE_USER_DS,
+    .user_return = native_nop,
     .irq_save = native_irq_save,
     .irq_restore = native_irq_restore,
     .halt = native_halt,

@@ -413,6 +413,12 @@ static void pv_load_sp0(uint64_t sp)
     mc_issue(LAZY_CPU);
 }
 
+/* entry.S leaves through the iret hypercall: count it here, where C still runs. */
+static void pv_user_return(void)
+{
+    pv_hypercall_count(PVH_IRET, __HYPERVISOR_iret, 0, 1);
+}
+
 static uint64_t pv_read_cr2(void)
 {
     return pv_vcpu ? pv_vcpu->arch.cr2 : 0;
@@ -486,6 +492,7 @@ const struct pvops pv_pvops = {
     .read_cr2 = pv_read_cr2,
     .user_cs = FLAT_USER_CS,
     .user_ss = FLAT_USER_SS,
+    .user_return = pv_user_return,
     .irq_save = pv_irq_save,
     .irq_restore = pv_irq_restore,
     .halt = pv_halt,

@@ -72,7 +72,7 @@ enum pv_hook {
     PVH_DIRECT,          /* not a hook: boot code and hypervisor probes */
     PVH_WRITE_CR3, PVH_FLUSH_TLB, PVH_SET_PTE, PVH_SET_PMD, PVH_SET_PUD, PVH_SET_PGD,
     PVH_PROTECT, PVH_ALLOC_PT, PVH_RELEASE_PT, PVH_PIN, PVH_UNPIN, PVH_CONSOLE,
-    PVH_SHUTDOWN, PVH_HALT, PVH_STACK_SWITCH, PVH_CPU,
+    PVH_SHUTDOWN, PVH_HALT, PVH_STACK_SWITCH, PVH_CPU, PVH_IRET,
     PVH_NR
 };
 
@@ -124,6 +124,7 @@ struct pvops {
     void (*load_sp0)(uint64_t sp);
     uint64_t (*read_cr2)(void);
     uint16_t user_cs, user_ss;
+    void (*user_return)(void);                   /* the trap frame goes back to user mode */
     unsigned long (*irq_save)(void);             /* mask interrupts, return the old state */
     void (*irq_restore)(unsigned long flags);
     void (*halt)(void);
@@ -164,6 +165,9 @@ void pv_pvops_exit_port(bool on);
  */
 long pv_hypercall(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch,
                   uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+
+/* Count a hypercall that is issued elsewhere (the iret to user mode, from entry.S). */
+void pv_hypercall_count(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch);
 
 /* What the hypercall backend issued, per hook.  `entries` counts requests that travelled
  * inside multicalls; `hypercalls` counts traps into the hypervisor. */

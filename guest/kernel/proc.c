@@ -243,5 +243,9 @@ int proc_run(const char *prog, const char *const *argv)
     p->state = P_RUNNABLE;
     scheduler();
     printk("proc: all processes exited; first exited with %d\n", p->exit_status);
+    for (unsigned h = 0; h < PVH_NR; h++)
+        if (pv_counts.hypercalls[h] || pv_counts.mc_entries[h])
+            printk("pvops: %-12s %6lu hypercalls %6lu multicall entries\n", pv_hook_name(h),
+                   pv_counts.hypercalls[h], pv_counts.mc_entries[h]);
     return p->exit_status;
 }

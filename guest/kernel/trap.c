@@ -37,6 +37,13 @@ static void user_fault(struct trapframe *tf)
     proc_exit(STATUS_KILLED);
 }
 
+/* Every return to user mode passes here (entry.S: after trap(), and a new process's first
+ * run through fork_return). */
+void trap_exit_account(void)
+{
+    pvops->user_return();
+}
+
 void trap(struct trapframe *tf)
 {
     bool from_user = tf->rip < USER_TOP;
@@ -51,4 +58,6 @@ void trap(struct trapframe *tf)
     } else {
         kernel_fault(tf);
     }
+    if (tf->rip < USER_TOP)
+        trap_exit_account();
 }

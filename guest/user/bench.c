@@ -5,8 +5,11 @@
  *
  * T is TSC ticks per operation (instructions under QEMU -icount); H, M and E are what the
  * hypercall backend issued during the N operations (hypercalls, of which multicalls, and
- * the requests those multicalls carried), exact totals and per operation.  Natively no
- * hypercall is made and the counts are 0.
+ * the requests those multicalls carried), exact totals and per operation.  Each workload
+ * runs its operation once before measuring (so tables and copy-on-write state have
+ * settled), and the cost of taking the two measurements themselves (their own system
+ * calls, measured once with nothing between them) is subtracted.  Natively no hypercall
+ * is made and the counts are 0.
  */
 #include "user/ulib.h"
 #include "user/user.h"
@@ -22,6 +25,18 @@ static void mark(struct mark *m)
     m->tsc = time();
 }
 
+static struct hcstat overhead;      /* what an empty mark(); mark(); pair costs */
+
+static void calibrate(void)
+{
+    struct mark a, b;
+    mark(&a);
+    mark(&b);
+    overhead = (struct hcstat){ b.hc.hypercalls - a.hc.hypercalls,
+                                b.hc.multicalls - a.hc.multicalls,
+                                b.hc.mc_entries - a.hc.mc_entries };
+}
+
 /* Two decimals of a / b, without floating point. */
 static void ratio(char *buf, size_t n, unsigned long a, unsigned long b)
 {
@@ -31,9 +46,9 @@ static void ratio(char *buf, size_t n, unsigned long a, unsigned long b)
 
 static void report(const char *name, unsigned long ops, const struct mark *a, const struct mark *b)
 {
-    unsigned long hc = b->hc.hypercalls - a->hc.hypercalls;
-    unsigned long mc = b->hc.multicalls - a->hc.multicalls;
-    unsigned long en = b->hc.mc_entries - a->hc.mc_entries;
+    unsigned long hc = b->hc.hypercalls - a->hc.hypercalls - overhead.hypercalls;
+    unsigned long mc = b->hc.multicalls - a->hc.multicalls - overhead.multicalls;
+    unsigned long en = b->hc.mc_entries - a->hc.mc_entries - overhead.mc_entries;
     char h[24], m[24], e[24];
     ratio(h, sizeof(h), hc, ops);
     ratio(m, sizeof(m), mc, ops);
@@ -43,33 +58,43 @@ static void report(const char *name, unsigned long ops, const struct mark *a, co
            (unsigned long)((b->tsc - a->tsc) / ops), hc, mc, en, h, m, e);
 }
 
+static void fork_exit(void)
+{
+    int pid = fork();
+    if (pid == 0)
+        exit(0);
+    wait(0);
+}
+
 static void b_fork_exit(unsigned n)
 {
     struct mark a, b;
+    fork_exit();
     mark(&a);
-    for (unsigned i = 0; i < n; i++) {
-        int pid = fork();
-        if (pid == 0)
-            exit(0);
-        wait(0);
-    }
+    for (unsigned i = 0; i < n; i++)
+        fork_exit();
     mark(&b);
     report("fork-exit", n, &a, &b);
 }
 
-static void b_fork_exec(unsigned n)
+static void fork_exec(void)
 {
     static const char *const av[] = { "true", 0 };
-    struct mark a, b;
-    mark(&a);
-    for (unsigned i = 0; i < n; i++) {
-        int pid = fork();
-        if (pid == 0) {
-            exec("true", av);
-            exit(1);
-        }
-        wait(0);
+    int pid = fork();
+    if (pid == 0) {
+        exec("true", av);
+        exit(1);
     }
+    wait(0);
+}
+
+static void b_fork_exec(unsigned n)
+{
+    struct mark a, b;
+    fork_exec();
+    mark(&a);
+    for (unsigned i = 0; i < n; i++)
+        fork_exec();
     mark(&b);
     report("fork-exec", n, &a, &b);
 }
@@ -85,6 +110,7 @@ static void b_ctxsw(unsigned n)
         exit(0);
     }
     yield();                        /* let the child start */
+    yield();
     mark(&a);
     for (unsigned i = 0; i < n; i++)
         yield();
@@ -93,17 +119,22 @@ static void b_ctxsw(unsigned n)
     report("ctxsw", 2 * n, &a, &b);
 }
 
+static void mmap_touch_munmap(unsigned pages)
+{
+    char *m = mmap(0, pages * 4096UL, PROT_READ | PROT_WRITE);
+    for (unsigned p = 0; p < pages; p++)
+        m[p * 4096UL] = 1;
+    munmap(m, pages * 4096UL);
+}
+
 static void b_mmap_touch_munmap(unsigned n, unsigned pages)
 {
     struct mark a, b;
     char name[40];
+    mmap_touch_munmap(pages);
     mark(&a);
-    for (unsigned i = 0; i < n; i++) {
-        char *m = mmap(0, pages * 4096UL, PROT_READ | PROT_WRITE);
-        for (unsigned p = 0; p < pages; p++)
-            m[p * 4096UL] = 1;
-        munmap(m, pages * 4096UL);
-    }
+    for (unsigned i = 0; i < n; i++)
+        mmap_touch_munmap(pages);
     mark(&b);
     snprintf(name, sizeof(name), "mmap-touch-munmap-%u", pages);
     report(name, n, &a, &b);
@@ -136,33 +167,40 @@ static void b_mprotect(unsigned n, unsigned pages)
         mprotect(m, pages * 4096UL, PROT_READ);
         mark(&b);
         mprotect(m, pages * 4096UL, PROT_READ | PROT_WRITE);
-        hc += b.hc.hypercalls - a.hc.hypercalls;
-        mc += b.hc.multicalls - a.hc.multicalls;
-        en += b.hc.mc_entries - a.hc.mc_entries;
+        hc += b.hc.hypercalls - a.hc.hypercalls - overhead.hypercalls;
+        mc += b.hc.multicalls - a.hc.multicalls - overhead.multicalls;
+        en += b.hc.mc_entries - a.hc.mc_entries - overhead.mc_entries;
         tsc += b.tsc - a.tsc;
     }
     munmap(m, pages * 4096UL);
+    /* report() subtracts one measurement's cost; the loop already took off all n. */
     a = (struct mark){ 0, { 0, 0, 0 } };
-    b = (struct mark){ tsc, { hc, mc, en } };
+    b = (struct mark){ tsc, { hc + overhead.hypercalls, mc + overhead.multicalls,
+                              en + overhead.mc_entries } };
     snprintf(name, sizeof(name), "mprotect-%u", pages);
     report(name, n, &a, &b);
 }
 
 /* A "build": rounds of four jobs (fork+exec, memory, a helper each), waited for. */
-static void b_build(unsigned rounds)
+static void build_round(void)
 {
     static const char *const av[] = { "job", 0 };
+    for (int j = 0; j < 4; j++)
+        if (fork() == 0) {
+            exec("job", av);
+            exit(1);
+        }
+    for (int j = 0; j < 4; j++)
+        wait(0);
+}
+
+static void b_build(unsigned rounds)
+{
     struct mark a, b;
+    build_round();
     mark(&a);
-    for (unsigned r = 0; r < rounds; r++) {
-        for (int j = 0; j < 4; j++)
-            if (fork() == 0) {
-                exec("job", av);
-                exit(1);
-            }
-        for (int j = 0; j < 4; j++)
-            wait(0);
-    }
+    for (unsigned r = 0; r < rounds; r++)
+        build_round();
     mark(&b);
     report("build", rounds, &a, &b);
 }
@@ -179,6 +217,7 @@ static bool wanted(int argc, char **argv, const char *name)
 
 int bench(int argc, char **argv)
 {
+    calibrate();
     if (wanted(argc, argv, "fork-exit"))
         b_fork_exit(20);
     if (wanted(argc, argv, "fork-exec"))

@@ -143,6 +143,7 @@ pv_trap_exit:
 /* A new process's first run: swtch "returns" here with %rsp at its trap frame. */
     .globl fork_return
 fork_return:
+    call trap_exit_account
     jmp trap_return
 
 /* swtch(save_sp, new_sp): save the callee-saved registers and the stack pointer, continue
