@@ -89,9 +89,9 @@ static void native_nop(void)
 {
 }
 
-static int native_traps_init(void)
+static int native_traps_init(bool timer)
 {
-    native_cpu_init();
+    native_cpu_init(timer);
     trap_exit_target = (void *)native_trap_exit;
     return 0;
 }
@@ -195,6 +195,7 @@ const struct pvops native_pvops = {
     .user_cs = NATIVE_USER_CS,
     .user_ss = NATIVE_USER_DS,
     .user_return = native_nop,
+    .timer_ack = native_timer_eoi,
     .irq_save = native_irq_save,
     .irq_restore = native_irq_restore,
     .halt = native_halt,

@@ -12,6 +12,8 @@
 #include <public/sched.h>
 #include <public/physdev.h>
 #include <public/callback.h>
+#include <public/event_channel.h>
+#include <public/vcpu.h>
 #include "multicall.h"
 #include "arch/x86/io.h"
 #include "arch/x86/layout.h"
@@ -370,9 +372,52 @@ static void pv_lazy_mmu_flush(void)
 /* ---- CPU hooks. ---- */
 
 static struct trap_info pv_traps[33];    /* vectors 0-31 and the terminating entry */
+static unsigned pv_timer_port;           /* 0: no timer event */
+
+#define TIMER_PERIOD_NS 10000000ULL      /* 100 Hz, as the native PIT */
+
+/* A periodic VIRQ_TIMER on an event channel, delivered through the event callback.  The
+ * kernel runs with events masked (every callback masks them); they are unmasked only by
+ * the iret to user mode, so a tick preempts user code and never the kernel.  0, or the
+ * refusal (the kernel then schedules cooperatively). */
+static int pv_timer_init(void)
+{
+    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+    struct callback_register cb = { .type = CALLBACKTYPE_event,
+                                    .flags = CALLBACKF_mask_events,
+                                    .address = (uint64_t)pv_event_entry };
+    struct vcpu_set_periodic_timer pt = { .period_ns = TIMER_PERIOD_NS };
+    long rc;
+
+    rc = pv_hypercall(PVH_CPU, __HYPERVISOR_callback_op, CALLBACKOP_register, 1,
+                      CALLBACKOP_register, (uint64_t)&cb, 0, 0, 0);
+    if (!rc)
+        rc = pv_hypercall(PVH_CPU, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, 1,
+                          EVTCHNOP_bind_virq, (uint64_t)&bv, 0, 0, 0);
+    if (!rc)
+        rc = pv_hypercall(PVH_CPU, __HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 1,
+                          VCPUOP_set_periodic_timer, 0, (uint64_t)&pt, 0, 0);
+    if (rc)
+        return (int)rc;
+    struct shared_info *sh = pv_shared_va;
+    __atomic_and_fetch(&sh->evtchn_mask[bv.port / 64], ~(1UL << (bv.port % 64)), __ATOMIC_SEQ_CST);
+    pv_timer_port = bv.port;
+    return 0;
+}
+
+/* Clear every pending event (the timer is the only one bound). */
+static void pv_timer_ack(void)
+{
+    struct shared_info *sh = pv_shared_va;
+    pv_vcpu->evtchn_upcall_pending = 0;
+    unsigned long sel = __atomic_exchange_n(&pv_vcpu->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    for (unsigned w = 0; sel; w++, sel >>= 1)
+        if (sel & 1)
+            __atomic_store_n(&sh->evtchn_pending[w], 0, __ATOMIC_SEQ_CST);
+}
 
 /* Map shared_info (for vcpu_info), install the trap table and the syscall callback. */
-static int pv_traps_init(void)
+static int pv_traps_init(bool timer)
 {
     struct callback_register cb = { .type = CALLBACKTYPE_syscall,
                                     .flags = CALLBACKF_mask_events,
@@ -399,6 +444,9 @@ static int pv_traps_init(void)
     if (rc)
         return (int)rc;
     trap_exit_target = (void *)pv_trap_exit;
+    rc = timer ? pv_timer_init() : 0;
+    if (rc)
+        pvenv_report("pvops: no timer event (%ld): scheduling is cooperative\n", rc);
     return 0;
 }
 
@@ -493,6 +541,7 @@ const struct pvops pv_pvops = {
     .user_cs = FLAT_USER_CS,
     .user_ss = FLAT_USER_SS,
     .user_return = pv_user_return,
+    .timer_ack = pv_timer_ack,
     .irq_save = pv_irq_save,
     .irq_restore = pv_irq_restore,
     .halt = pv_halt,

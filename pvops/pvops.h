@@ -120,11 +120,12 @@ struct pvops {
     /* Processes: install the trap and syscall entries (0 or -errno: the platform cannot
      * run user code), the kernel stack for entries from user mode, the address of the
      * last page fault, and the selectors of user mode. */
-    int (*traps_init)(void);
+    int (*traps_init)(bool timer);               /* timer: start the periodic tick */
     void (*load_sp0)(uint64_t sp);
     uint64_t (*read_cr2)(void);
     uint16_t user_cs, user_ss;
     void (*user_return)(void);                   /* the trap frame goes back to user mode */
+    void (*timer_ack)(void);                     /* a timer tick arrived: acknowledge it */
     unsigned long (*irq_save)(void);             /* mask interrupts, return the old state */
     void (*irq_restore)(unsigned long flags);
     void (*halt)(void);

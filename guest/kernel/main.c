@@ -150,7 +150,7 @@ static void memory_init(void)
 }
 
 /* user=quick|full|NAME+NAME... runs the user tests, bench=all|NAME+... the workloads:
- * the words become the program's arguments. */
+ * the words become the program's arguments.  preempt=off leaves the timer off. */
 static void run_user(const char *key, const char *prog)
 {
     static char buf[160];
@@ -171,7 +171,9 @@ static void run_user(const char *key, const char *prog)
         printk("proc: no direct map, no processes\n");
         return;
     }
-    proc_run(prog, argv);
+    char v[8];
+    bool preempt = !cmdline_get(boot.cmdline, "preempt", v, sizeof(v)) || strcmp(v, "off");
+    proc_run(prog, argv, preempt);
 }
 
 void kmain(void)

@@ -62,15 +62,23 @@ void proc_yield(void)
     sched();
 }
 
+static uint64_t ticks;
+
+uint64_t proc_ticks(void)
+{
+    return ticks;
+}
+
 void proc_tick(bool from_user)
 {
+    ticks++;
     if (from_user && current)
         proc_yield();
 }
 
-void proc_sleep(uint64_t ticks)
+void proc_sleep(uint64_t tsc_ticks)
 {
-    current->wake_tsc = rdtsc() + ticks;
+    current->wake_tsc = rdtsc() + tsc_ticks;
     current->state = P_SLEEPING;
     sched();
 }
@@ -221,13 +229,15 @@ int proc_exec(const char *name, const char *const *argv)
     return 0;
 }
 
-int proc_run(const char *prog, const char *const *argv)
+int proc_run(const char *prog, const char *const *argv, bool preempt)
 {
-    int rc = pvops->traps_init();
+    static bool traps_ready;
+    int rc = traps_ready ? 0 : pvops->traps_init(preempt);
     if (rc) {
         printk("proc: this platform cannot run user code yet: trap set-up refused (%d)\n", rc);
         return rc;
     }
+    traps_ready = true;
     struct proc *p = proc_alloc(prog);
     if (!p)
         return -XEN_EAGAIN;

@@ -2,7 +2,7 @@
  * Processes: each has its own kernel stack (in the image, 16 KiB), an address space, and a
  * saved kernel stack pointer for swtch().  The scheduler runs on the boot stack and picks
  * the next runnable process round-robin; a process gives the CPU back by yielding,
- * sleeping, waiting or exiting, and natively also on a timer tick while in user mode.
+ * sleeping, waiting or exiting, and on a timer tick while in user mode.
  */
 #ifndef GUEST_PROC_H
 #define GUEST_PROC_H
@@ -28,8 +28,9 @@ struct proc {
 };
 
 /* Run `prog` with argv as the first process, schedule until every process has exited;
- * returns its exit status, or a negative errno when processes cannot run here. */
-int proc_run(const char *prog, const char *const *argv);
+ * returns its exit status, or a negative errno when processes cannot run here.  preempt:
+ * start the timer (off: scheduling is cooperative, and every run does the same work). */
+int proc_run(const char *prog, const char *const *argv, bool preempt);
 
 struct proc *myproc(void);
 void proc_yield(void);
@@ -40,7 +41,8 @@ void proc_sleep(uint64_t ticks);
 /* Replace the current image with an embedded program; only returns on failure. */
 int proc_exec(const char *name, const char *const *argv);
 
-/* Timer tick (native): preempt a process that was in user mode. */
+/* Timer tick: preempt a process that was in user mode. */
 void proc_tick(bool from_user);
+uint64_t proc_ticks(void);
 
 #endif

@@ -143,6 +143,7 @@ void syscall(struct trapframe *tf)
     case SYS_hcstat:   r = sys_hcstat(a0); break;
     case SYS_frames:   r = (long)frames_free(); break;
     case SYS_platform: r = boot.platform; break;
+    case SYS_ticks:    r = (long)proc_ticks(); break;
     default:           r = -XEN_ENOSYS; break;
     }
     tf->rax = (uint64_t)r;

@@ -14,8 +14,6 @@
 
 #define VEC_PF 14
 
-void native_timer_eoi(void);
-
 static __attribute__((__noreturn__)) void kernel_fault(const struct trapframe *tf)
 {
     printk("%s: exception %lu error %#lx at rip %#lx (cr2 %#lx)\n", platform_name(),
@@ -51,7 +49,7 @@ void trap(struct trapframe *tf)
     if (tf->vector == VEC_SYSCALL) {
         syscall(tf);
     } else if (tf->vector == VEC_TIMER) {
-        native_timer_eoi();
+        pvops->timer_ack();
         proc_tick(from_user);
     } else if (from_user && myproc()) {
         user_fault(tf);

@@ -24,6 +24,7 @@
 #define SYS_hcstat    15    /* hcstat(struct hcstat *): the hypercall counters */
 #define SYS_frames    16    /* free guest frames */
 #define SYS_platform  17    /* 0 native, 1 pvx, 2 Xen */
+#define SYS_ticks     18    /* timer ticks since processes started (0: no timer) */
 
 #define PROT_READ  1
 #define PROT_WRITE 2

@@ -83,7 +83,7 @@ static void timer_init(void)
     outb(0x40, (uint8_t)(divisor >> 8));
 }
 
-void native_cpu_init(void)
+void native_cpu_init(bool timer)
 {
     uint64_t t = (uint64_t)&tss;
     gdt[5] = (sizeof(tss) - 1) | ((t & 0xffffff) << 16) | (0x89ULL << 40) |
@@ -97,7 +97,8 @@ void native_cpu_init(void)
     wrmsr(MSR_STAR, ((uint64_t)(NATIVE_KERNEL_DS | 3) << 48) | ((uint64_t)NATIVE_KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)native_syscall_entry);
     wrmsr(MSR_SFMASK, RFLAGS_TF_IF_DF_AC);
-    timer_init();
+    if (timer)
+        timer_init();
 }
 
 /* An end of interrupt for IRQ0. */

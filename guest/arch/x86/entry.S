@@ -74,6 +74,16 @@ native_syscall_entry:
     pushq $VEC_SYSCALL
     jmp trap_common
 
+/* PV event callback (the timer's event channel): the same frame as a trap without an
+ * error code, rcx and r11 on top; it enters the kernel as the timer vector. */
+    .globl pv_event_entry
+pv_event_entry:
+    popq %rcx
+    popq %r11
+    pushq $0
+    pushq $VEC_TIMER
+    jmp trap_common
+
 /* PV syscall callback: the hypervisor switched to our kernel stack and pushed rcx, r11,
  * then rip, cs, rflags, rsp, ss of the user context. */
     .globl pv_syscall_entry

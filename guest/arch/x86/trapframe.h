@@ -9,7 +9,7 @@
 
 #define TF_SIZE        176      /* 22 words */
 #define VEC_SYSCALL    256      /* not a hardware vector: the syscall entry */
-#define VEC_TIMER      32       /* the native timer interrupt (PIC IRQ0 remapped) */
+#define VEC_TIMER      32       /* the timer: PIC IRQ0 remapped (native), VIRQ_TIMER (PV) */
 
 #define NATIVE_KERNEL_CS 0x08
 #define NATIVE_KERNEL_DS 0x10
@@ -37,6 +37,7 @@ void fork_return(void);
 extern char native_trap_stubs[], pv_trap_stubs[];
 void native_syscall_entry(void);
 void pv_syscall_entry(void);
+void pv_event_entry(void);
 void native_trap_exit(void);
 void pv_trap_exit(void);
 extern void *trap_exit_target;       /* native_trap_exit or pv_trap_exit */
