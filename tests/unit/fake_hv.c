@@ -118,5 +118,6 @@ long pvenv_hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_
 /* The entry points the backend installs (guest/arch/x86/entry.S in the guest). */
 char pv_trap_stubs[32 * TRAP_STUB_SIZE];
 void pv_syscall_entry(void) {}
+void pv_event_entry(void) {}
 void pv_trap_exit(void) {}
 void *trap_exit_target;
