@@ -4,11 +4,13 @@
  * which releases every frame it held, and ends the run with the exit code 0x10 + reason.
  */
 #include <public/sched.h>
+#include <public/xen.h>
 #include "arch.h"
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
+#include "mm/arch.h"
 #include "mm/mm.h"
 #include "printk.h"
 
@@ -36,6 +38,12 @@ void domain_build_and_run(const struct boot_module *mod)
         domain_crash(&dom0, "domain build failed");
     }
     arch_dom0_start(&dom0_vcpu0, &entry);
+}
+
+struct vcpu_info *vcpu_info(const struct vcpu *v)
+{
+    struct shared_info *s = arch_map_frame(v->domain->shared_info);
+    return &s->vcpu_info[v->vcpu_id];
 }
 
 static const char *shutdown_name(unsigned reason)

@@ -6,7 +6,7 @@
 #include <public/features.h>
 #include "elfnote.h"
 #include "mm/types.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static const char *const feature_names[] = {

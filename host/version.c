@@ -9,7 +9,7 @@
 #include "guest_access.h"
 #include "host.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 
 #define PVX_XEN_MAJOR 4
 #define PVX_XEN_MINOR 17

@@ -7,7 +7,7 @@
 #include <public/sched.h>
 #include "kernel/console.h"
 #include "kernel/frames.h"
-#include "lib/lib.h"
+#include "guestlib/lib.h"
 
 static uint64_t early_next, early_end;
 

@@ -3,22 +3,12 @@
 
 USER_CFLAGS := $(COMMON) $(FREESTANDING) -fno-pic -fno-pie -mcmodel=small -Iguest -I.
 USER_SRCS   := $(wildcard guest/user/*.S guest/user/*.c)
-USER_OBJS   := $(patsubst guest/user/%,$(BUILD)/user/%.o,$(basename $(USER_SRCS))) \
-               $(patsubst lib/%.c,$(BUILD)/user/lib-common/%.o,$(wildcard lib/*.c))
 USER_ELF    := $(BUILD)/user/ubox.elf
 
-$(BUILD)/user/%.o: guest/user/%.c
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/user/%.o: guest/user/%.S
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/user/lib-common/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+USER_OBJS   := $(call objs,$(BUILD)/user,guest/user,$(USER_SRCS)) \
+               $(call objs,$(BUILD)/user/lib-common,lib,$(wildcard lib/*.c))
+$(eval $(call compile_rules,$(BUILD)/user,guest/user,USER_CFLAGS))
+$(eval $(call compile_rules,$(BUILD)/user/lib-common,lib,USER_CFLAGS))
 
 $(USER_ELF): $(USER_OBJS) guest/user/user.ld
 	$(call say,LD,$@)

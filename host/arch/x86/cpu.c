@@ -8,7 +8,7 @@
  * the host reads guest memory directly in copy_from_guest).
  */
 #include "arch/x86/x86.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
 
@@ -86,24 +86,31 @@ static void load_gdt(void)
         : "rax", "memory");
 }
 
-static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist)
+static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
 {
     idt[vec] = (struct idt_entry){
         .off_lo = handler & 0xffff,
         .sel = __HYPERVISOR_CS,
         .ist = ist,
-        .type = 0x8e,               /* present, DPL 0, 64-bit interrupt gate */
+        .type = 0x8e | (dpl << 5),  /* present, 64-bit interrupt gate */
         .off_mid = (handler >> 16) & 0xffff,
         .off_hi = handler >> 32,
     };
 }
 
+/*
+ * Every gate is DPL 0, so `int $n` from the guest raises #GP(n * 8 + 2) and the host applies
+ * the guest's trap-table DPL itself, except int3 and into (the guest's breakpoints and
+ * overflow checks arrive as the exceptions themselves) and int $0x80 (the guest's own system
+ * call vector, delivered straight when its trap table allows it), which are DPL 3 as in Xen.
+ */
 static void load_idt(void)
 {
     for (unsigned v = 0; v < 256; v++) {
         unsigned ist = v == TRAP_nmi ? IST_NMI : v == TRAP_double_fault ? IST_DF :
                        v == TRAP_machine_check ? IST_MC : v == TRAP_debug ? IST_DB : 0;
-        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist);
+        unsigned dpl = (v == TRAP_int3 || v == TRAP_overflow || v == 0x80) ? 3 : 0;
+        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist, dpl);
     }
 
     struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };

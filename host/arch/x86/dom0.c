@@ -10,7 +10,7 @@
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "printk.h"
 

@@ -12,7 +12,7 @@
  */
 #include "arch/x86/x86.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "arch.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
