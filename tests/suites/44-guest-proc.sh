@@ -4,8 +4,8 @@
 # so every run does the same work), natively and as dom0 under Xen 4.17 with pvx.batch=on
 # and off.  For every workload the two Xen runs must differ only in packaging: the
 # unbatched hypercall count equals the batched one minus its multicalls plus the entries
-# they carried.  Under pvx the rows run when the host can run user code, and otherwise
-# report, as a skip, the reason the guest printed.
+# they carried; the pvx counts must equal Xen's.  Under pvx the rows run when the host can
+# run user code, and otherwise report, as a skip, the reason the guest printed.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/guest/tap.sh
@@ -59,6 +59,9 @@ if [ -f build/host.elf ]; then
     scripts/qemu.sh -t 60 -l "$out/pvx-bench.log" -- -kernel build/host.elf -append "dom0_mem=32M" \
       -initrd "build/guest.elf bench=all preempt=off" > /dev/null 2> "$out/pvx-bench.err"
     check_bench pvx "$out/pvx-bench.log" $?
+    scripts/qemu.sh -t 60 -l "$out/pvx-off.log" -- -kernel build/host.elf -append "dom0_mem=32M" \
+      -initrd "build/guest.elf bench=all preempt=off pvx.batch=off" > /dev/null 2> "$out/pvx-off.err"
+    check_bench pvx-batch-off "$out/pvx-off.log" $?
   fi
 else
   echo "not ok - pvx: build/host.elf missing"
@@ -84,7 +87,19 @@ for w in $WORKLOADS; do
   [ -n "$h" ] && [ -n "$off" ] && [ "$off" -eq $((h - m + e)) ] && [ "$offm" -eq 0 ]
   tap "xen: $w: batching changes only packaging (batch=off ${off:-?} = batch=on ${h:-?} - ${m:-?} multicalls + ${e:-?} entries)" $?
 done
-echo "# hypercalls per operation under Xen 4.17, batch=on / batch=off:"
+if [ -s "$out/pvx-bench.log" ]; then
+  for w in $WORKLOADS; do
+    for f in hypercalls multicalls entries; do
+      p=$(bench_field "$out/pvx-bench.log" "$w" $f); x=$(bench_field "$out/xen.log" "$w" $f)
+      [ -n "$p" ] && [ "$p" = "$x" ]
+      tap "pvx and Xen: $w: the same $f (pvx ${p:-?}, Xen ${x:-?})" $?
+    done
+    p=$(bench_field "$out/pvx-off.log" "$w" hypercalls); x=$(bench_field "$out/xen-off.log" "$w" hypercalls)
+    [ -n "$p" ] && [ "$p" = "$x" ]
+    tap "pvx and Xen, batch=off: $w: the same hypercalls (pvx ${p:-?}, Xen ${x:-?})" $?
+  done
+fi
+echo "# hypercalls per operation (batch=on / batch=off), under Xen 4.17 and under pvx:"
 for w in $WORKLOADS; do
-  echo "#   $w: $(bench_field "$out/xen.log" "$w" hypercalls/op) / $(bench_field "$out/xen-off.log" "$w" hypercalls/op)"
+  echo "#   $w: Xen $(bench_field "$out/xen.log" "$w" hypercalls/op) / $(bench_field "$out/xen-off.log" "$w" hypercalls/op), pvx $(bench_field "$out/pvx-bench.log" "$w" hypercalls/op) / $(bench_field "$out/pvx-off.log" "$w" hypercalls/op)"
 done

@@ -70,14 +70,21 @@ void native_set_rsp0(uint64_t sp)
     syscall_kstack = sp;
 }
 
-static void timer_init(void)
+/* The PIC moved off the exception vectors (its reset mapping puts IRQ0 on vector 8) and
+ * every line masked: user mode runs with interrupts on. */
+static void pic_init(void)
 {
-    const uint16_t divisor = 11932;          /* 1193182 Hz / 100 */
-    outb(0x20, 0x11); outb(0xa0, 0x11);      /* PIC: init, edge, cascade, ICW4 */
+    outb(0x20, 0x11); outb(0xa0, 0x11);      /* init, edge, cascade, ICW4 */
     outb(0x21, VEC_TIMER); outb(0xa1, VEC_TIMER + 8);
     outb(0x21, 4); outb(0xa1, 2);
     outb(0x21, 1); outb(0xa1, 1);
-    outb(0x21, 0xfe); outb(0xa1, 0xff);      /* only IRQ0 */
+    outb(0x21, 0xff); outb(0xa1, 0xff);
+}
+
+static void timer_init(void)
+{
+    const uint16_t divisor = 11932;          /* 1193182 Hz / 100 */
+    outb(0x21, 0xfe);                        /* unmask IRQ0 only */
     outb(0x43, 0x36);                        /* PIT channel 0, rate generator */
     outb(0x40, (uint8_t)divisor);
     outb(0x40, (uint8_t)(divisor >> 8));
@@ -97,6 +104,7 @@ void native_cpu_init(bool timer)
     wrmsr(MSR_STAR, ((uint64_t)(NATIVE_KERNEL_DS | 3) << 48) | ((uint64_t)NATIVE_KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)native_syscall_entry);
     wrmsr(MSR_SFMASK, RFLAGS_TF_IF_DF_AC);
+    pic_init();
     if (timer)
         timer_init();
 }
