@@ -24,7 +24,7 @@ void fake_reset(void)
 
 pfn_t pvenv_virt_to_pfn(const void *va)
 {
-    return pfn((uint64_t)((const uint8_t *)va - &mem[0][0]) / 4096);
+    return pfn(((uintptr_t)va - (uintptr_t)&mem[0][0]) / 4096);
 }
 
 void *pvenv_pfn_to_virt(pfn_t p) { return mem[p.v]; }
@@ -91,7 +91,9 @@ static long apply(unsigned op, const uint64_t *a, struct fake_req *r)
         r->ptr = a[0];
         r->val = a[1];
         r->flags = a[2];
-        hv.alias_ro[pvenv_virt_to_pfn((void *)a[0]).v] = !(a[1] & PTE_RW);
+        uint64_t p = pvenv_virt_to_pfn((void *)a[0]).v;
+        if (p < FAKE_FRAMES)             /* else a page outside the fake's frames */
+            hv.alias_ro[p] = !(a[1] & PTE_RW);
         return 0;
     }
     return 0;

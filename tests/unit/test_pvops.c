@@ -364,6 +364,50 @@ static void protect_ptes_batches_present_entries(void **state)
     assert_int_equal(t.l1v[1], 0);
 }
 
+/* A context switch in lazy CPU mode: both base pointers and the kernel stack, one multicall. */
+static void context_switch_is_one_multicall(void **state)
+{
+    struct tree t;
+    (void)state;
+    make_tree(&t, true);
+    ops->lazy_cpu_enter();
+    ops->activate_mm(&t.mm);
+    ops->load_sp0(0xffffffff80123000ULL);
+    ops->lazy_cpu_leave();
+    assert_int_equal(hv.nr_calls, 1);
+    assert_int_equal(hv.calls[0].nr, __HYPERVISOR_multicall);
+    assert_int_equal(hv.calls[0].n, 3);
+    assert_int_equal(hv.calls[0].req[0].cmd, MMUEXT_NEW_BASEPTR);
+    assert_int_equal(hv.calls[0].req[1].cmd, MMUEXT_NEW_USER_BASEPTR);
+    assert_int_equal(hv.calls[0].req[2].op, __HYPERVISOR_stack_switch);
+    assert_int_equal(pv_counts.mc_entries[PVH_STACK_SWITCH], 1);
+}
+
+/* traps_init: shared_info mapped, 32 trap entries, the syscall and event callbacks, the
+ * timer bound and started; the iret back to user mode is counted. */
+static void traps_init_installs_entries_and_timer(void **state)
+{
+    static uint8_t shared[4096] __attribute__((aligned(4096)));
+    unsigned ops_seen[8];
+    (void)state;
+    pv_pvops_shared_info(0x1234000, shared);
+    assert_int_equal(ops->traps_init(true), 0);
+    assert_int_equal(hv.nr_calls, 6);
+    for (unsigned i = 0; i < 6; i++)
+        ops_seen[i] = hv.calls[i].nr;
+    assert_int_equal(ops_seen[0], __HYPERVISOR_update_va_mapping);
+    assert_int_equal(hv.calls[0].req[0].val & ~0xfffULL & ~(1ULL << 63), 0x1234000);
+    assert_int_equal(ops_seen[1], __HYPERVISOR_set_trap_table);
+    assert_int_equal(ops_seen[2], __HYPERVISOR_callback_op);
+    assert_int_equal(ops_seen[3], __HYPERVISOR_callback_op);
+    assert_int_equal(ops_seen[4], __HYPERVISOR_event_channel_op);
+    assert_int_equal(ops_seen[5], __HYPERVISOR_vcpu_op);
+    uint64_t before = pv_counts.total;
+    ops->user_return();
+    assert_int_equal(pv_counts.total, before + 1);
+    assert_int_equal(pv_counts.hypercalls[PVH_IRET], 1);
+}
+
 int run_pvops_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +429,8 @@ int run_pvops_tests(void)
         cmocka_unit_test_setup(pgd_free_unpins_and_releases_user_pgd, setup),
         cmocka_unit_test_setup(alloc_and_release_in_pinned_tree, setup),
         cmocka_unit_test_setup(protect_ptes_batches_present_entries, setup),
+        cmocka_unit_test_setup(context_switch_is_one_multicall, setup),
+        cmocka_unit_test_setup(traps_init_installs_entries_and_timer, setup),
     };
     return cmocka_run_group_tests_name("pvops", tests, NULL, NULL);
 }
