@@ -115,7 +115,8 @@ int exec_load(const char *name, const char *const *argv, struct exec_image *img)
         eh->phentsize != sizeof(struct elf64_phdr) || eh->phoff > size ||
         eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
         return -XEN_EINVAL;
-    struct mm *mm = mm_new();
+    /* Built unpinned (plain stores), pinned once complete: one batch, as fork does. */
+    struct mm *mm = mm_new_unpinned();
     if (!mm)
         return -XEN_ENOMEM;
     const struct elf64_phdr *ph = (const void *)(file + eh->phoff);
@@ -131,6 +132,8 @@ int exec_load(const char *name, const char *const *argv, struct exec_image *img)
     }
     if (!rc)
         rc = build_stack(mm, argv, img);
+    if (!rc)
+        rc = mm_pin(mm);
     if (rc) {
         mm_destroy(mm);
         return rc;

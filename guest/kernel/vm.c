@@ -120,6 +120,16 @@ static struct mm *mm_alloc(void)
     return NULL;
 }
 
+struct mm *mm_new_unpinned(void)
+{
+    return mm_alloc();
+}
+
+int mm_pin(struct mm *mm)
+{
+    return pvops->dup_mmap(&mm->pv);
+}
+
 struct mm *mm_new(void)
 {
     struct mm *mm = mm_alloc();

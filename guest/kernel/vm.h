@@ -35,6 +35,10 @@ void vm_init(void);
 
 /* A new, empty, pinned address space; NULL when out of frames or slots. */
 struct mm *mm_new(void);
+/* The same, not pinned yet: its tables are plain memory until mm_pin() (exec fills it that
+ * way, as fork fills its child). */
+struct mm *mm_new_unpinned(void);
+int mm_pin(struct mm *mm);
 /* A copy-on-write copy of `parent` (pinned); NULL when out of frames. */
 struct mm *mm_fork(struct mm *parent);
 /* Unpin and free everything.  Requires: not the active address space. */
