@@ -62,7 +62,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
     d->shutdown_reason = reason;
     console_flush_domain(d->mm.domid);
     printk("pvx: d%u shut down: %s\n", d->mm.domid, shutdown_name(reason));
-    arch_leave_guest_pagetables();
+    arch_domain_release(d);
     mm_domain_teardown(&d->mm);
     printk("pvx: d%u torn down: %lu frames released, %lu frames free\n", d->mm.domid,
            owned - d->mm.tot_pages, mm_free_frames());

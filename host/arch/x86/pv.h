@@ -16,7 +16,6 @@ struct vcpu;
 void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector);
 void pv_inject_syscall(struct vcpu *v);
-void pv_inject_failsafe(struct vcpu *v);
 /* Write the queued bounce frame onto the guest kernel stack and point regs at the handler
  * (Xen's create_bounce_frame).  Crashes the domain when it cannot be delivered. */
 void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs);
@@ -28,6 +27,17 @@ long do_stack_switch(uint64_t ss, uint64_t sp);
 
 /* pv_emulate.c: cpuid as the guest sees it (after the forced-emulation prefix). */
 void pv_emulate_cpuid(struct vcpu *v, struct cpu_regs *regs);
+
+/* pv_descriptors.c: the guest's GDT and LDT. */
+long do_set_gdt(uint64_t frame_list, unsigned entries);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
+/* A #PF on the host's LDT window: true when handled (mapped, or bounced as the guest's own
+ * LDT fault). */
+bool pv_ldt_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
+/* Unmap whatever of the guest's LDT is mapped (SET_LDT, a new base pointer). */
+void pv_ldt_invalidate(struct arch_vcpu *a);
+/* Give back the descriptor frames the CPU uses for v (domain teardown). */
+void pv_descriptors_release(struct vcpu *v);
 
 /* pv_iret.c */
 long do_iret(void);

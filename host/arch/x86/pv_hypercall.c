@@ -18,6 +18,10 @@ long arch_do_hypercall(unsigned long nr, const uint64_t a[6], bool in_multicall)
     switch (nr) {
     case __HYPERVISOR_set_trap_table:
         return do_set_trap_table(a[0]);
+    case __HYPERVISOR_set_gdt:
+        return do_set_gdt(a[0], (unsigned)a[1]);
+    case __HYPERVISOR_update_descriptor:
+        return do_update_descriptor(a[0], a[1]);
     case __HYPERVISOR_stack_switch:
         return do_stack_switch(a[0], a[1]);
     case __HYPERVISOR_set_callbacks:

@@ -19,7 +19,8 @@
 #define __HYPERVISOR_DS    0xe010
 #define __HYPERVISOR_CS32  0xe018
 #define HOST_TSS_SEL       0xe040
-#define HOST_GDT_ENTRIES   (0xe050 / 8)
+#define HOST_LDT_SEL       0xe050     /* the vCPU's LDT (SET_LDT), a 16-byte system descriptor */
+#define HOST_GDT_ENTRIES   (0xe060 / 8)
 /* The flat guest descriptors behind public arch-x86_64.h's FLAT_RING3_* selectors. */
 #define GDT_GUEST_CS32     (FLAT_RING3_CS32 & ~3)
 #define GDT_GUEST_DS32     (FLAT_RING3_DS32 & ~3)
@@ -34,8 +35,9 @@
 #define X86_EFLAGS_RF   0x00010000ULL
 #define X86_EFLAGS_VM   0x00020000ULL
 #define X86_EFLAGS_AC   0x00040000ULL
-/* Flags a guest may hold: arithmetic, TF, DF, AC, ID (never IOPL, NT, RF, VM, VIF, VIP). */
-#define X86_EFLAGS_GUEST 0x240dd5ULL
+/* Flags a guest may hold (Xen's iret keeps all but IOPL and VM): the arithmetic flags, TF,
+ * IF, DF, NT, RF, AC, VIF, VIP, ID; never IOPL, VM or a reserved bit. */
+#define X86_EFLAGS_GUEST 0x3d4fd5ULL
 
 #define X86_CR0_WP     (1ULL << 16)
 #define X86_CR4_SMAP   (1ULL << 21)
@@ -91,6 +93,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "mm/types.h"
 
 /*
  * The frame every entry saves at the top of the host stack: general registers pushed by
@@ -117,8 +120,6 @@ _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 #define TBF_EXCEPTION         1   /* pending */
 #define TBF_EXCEPTION_ERRCODE 2   /* push error_code in the frame */
 #define TBF_INTERRUPT         8   /* mask events on delivery */
-#define TBF_FAILSAFE         16   /* the failsafe callback: also push the data selectors */
-#define TBF_SYSCALL          32   /* a user-mode syscall: DF clear on entry (pvx's own flag) */
 
 struct trap_bounce {
     uint64_t eip;            /* guest kernel handler */
@@ -143,6 +144,9 @@ struct arch_vcpu {
     bool ts;                           /* fpu_taskswitch: the guest's virtual CR0.TS */
     unsigned iopl;                     /* PHYSDEVOP_set_iopl: the virtual IOPL, 0-3 */
     uint64_t debugreg[8];              /* set_debugreg: DR0-3, DR6, DR7 as the guest set them */
+    mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];  /* set_gdt: typed seg_desc, in the window */
+    unsigned gdt_nr_frames;
+    mfn_t ldt_mapped[HOST_LDT_PAGES];  /* LDT pages mapped on first use (seg_desc), or invalid */
 };
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(port)); }
@@ -203,6 +207,15 @@ void arch_toggle_guest_mode(struct vcpu *v);
 struct boot_mem;
 void arch_memory_init(const struct boot_mem *bm);
 uint64_t arch_idle_l4_maddr(void);
+/* The L1 entries of the per-vCPU window (layout.h: GDT pages, then LDT pages), and a zeroed
+ * frame that stays zero. */
+uint64_t *arch_pervcpu_l1e(void);
+uint64_t arch_zero_frame_maddr(void);
+
+/* cpu.c: move the GDT into the per-vCPU window (once memory is up); point LDTR at an LDT
+ * of `ents` descriptors at `base` (0: no LDT). */
+void arch_gdt_window_init(void);
+void arch_load_ldt(uint64_t base, unsigned ents);
 
 /* traps.c: every entry's C half. */
 void arch_trap(struct cpu_regs *regs);
