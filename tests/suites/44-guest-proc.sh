@@ -75,10 +75,10 @@ scripts/xen.sh -t 180 -l "$out/xen-user.log" user=full > /dev/null 2> "$out/xen-
 check_user xen "$out/xen-user.log" $?
 scripts/xen.sh -t 180 -l "$out/xen.log" bench=all preempt=off > /dev/null 2> "$out/xen.err"
 check_bench xen "$out/xen.log" $?
-scripts/xen.sh -t 180 -l "$out/xen-off.log" user=quick bench=all preempt=off pvx.batch=off \
-  > /dev/null 2> "$out/xen-off.err"
-check_user xen-batch-off "$out/xen-off.log" $?
-check_bench xen-batch-off "$out/xen-off.log" 0
+scripts/xen.sh -t 180 -l "$out/xen-off-user.log" user=quick pvx.batch=off > /dev/null 2> "$out/xen-off-user.err"
+check_user xen-batch-off "$out/xen-off-user.log" $?
+scripts/xen.sh -t 180 -l "$out/xen-off.log" bench=all preempt=off pvx.batch=off > /dev/null 2> "$out/xen-off.err"
+check_bench xen-batch-off "$out/xen-off.log" $?
 
 for w in $WORKLOADS; do
   h=$(bench_field "$out/xen.log" "$w" hypercalls); m=$(bench_field "$out/xen.log" "$w" multicalls)
