@@ -1,8 +1,12 @@
 # The pvx test guest: one ELF (build/guest.elf) that boots natively (QEMU PVH entry), under
 # the pvx host and under Xen (PV entry).  Linked at VIRT_BASE + paddr by its own script.
-# In-guest tests (tests/guest/) are linked in and run by `test=<name>|all`.
+# In-guest tests (tests/guest/) are linked in and run by `test=<name>|all`; the user
+# programs (guest/user/build.mk) are embedded.
 
-GUEST_SRCS := $(wildcard guest/arch/x86/*.S guest/arch/x86/*.c guest/kernel/*.c guest/guestlib/*.c)
+include guest/user/build.mk
+
+GUEST_SRCS := $(wildcard guest/arch/x86/*.S guest/arch/x86/*.c guest/kernel/*.S guest/kernel/*.c \
+                          guest/guestlib/*.c)
 PVOPS_SRCS := $(wildcard pvops/*.c)
 GTEST_SRCS := $(wildcard tests/guest/*.c tests/guest/*.S)
 

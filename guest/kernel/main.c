@@ -10,6 +10,9 @@
 #include "kernel/frames.h"
 #include "kernel/pt.h"
 #include "kernel/tests.h"
+#include "kernel/exec.h"
+#include "kernel/proc.h"
+#include "kernel/vm.h"
 #include "pvops.h"
 
 struct boot_info boot;
@@ -132,6 +135,47 @@ static unsigned exit_reason(void)
     return SHUTDOWN_poweroff;
 }
 
+/* The direct map and the frame allocator, then the audit again over everything. */
+static void memory_init(void)
+{
+    struct pt_check_result walk;
+
+    if (!dmap_init() || !frames_init(dmap_first_free(), pfn(gmem.nr_pages)))
+        return;
+    dmap_mark_boot_tables();
+    vm_init();
+    pt_check(&walk);
+    printk("frames: %lu free of %lu (first free pfn %#lx)\n", frames_free(), gmem.nr_pages,
+           dmap_first_free().v);
+}
+
+/* user=quick|full|NAME+NAME... runs the user tests, bench=all|NAME+... the workloads:
+ * the words become the program's arguments.  preempt=off leaves the timer off. */
+static void run_user(const char *key, const char *prog)
+{
+    static char buf[160];
+    const char *argv[MAX_ARGS + 1] = { prog };
+    int argc = 1;
+
+    if (!cmdline_get(boot.cmdline, key, buf, sizeof(buf)))
+        return;
+    for (char *p = buf; *p && argc < MAX_ARGS; ) {
+        argv[argc++] = p;
+        while (*p && *p != '+' && *p != ',')
+            p++;
+        if (*p)
+            *p++ = '\0';
+    }
+    argv[argc] = NULL;
+    if (!gmem.dmap) {
+        printk("proc: no direct map, no processes\n");
+        return;
+    }
+    char v[8];
+    bool preempt = !cmdline_get(boot.cmdline, "preempt", v, sizeof(v)) || strcmp(v, "off");
+    proc_run(prog, argv, preempt);
+}
+
 void kmain(void)
 {
     struct pt_check_result walk;
@@ -143,15 +187,19 @@ void kmain(void)
     pt_check(&walk);
     if (boot_is_pv()) {
         gmem.region_end = walk.region_end;
-        frames_init(show_layout(boot.si, walk.region_end), walk.region_end);
+        frames_early_init(show_layout(boot.si, walk.region_end), walk.region_end);
     } else {
-        frames_init((uint64_t)_image_end, (uint64_t)_image_end + 0x400000);
-        printk("layout: kernel %#lx-%#lx, boot pagetables identity + high map of 1 GiB\n",
-               (uint64_t)_image_start, (uint64_t)_image_end);
+        frames_early_init((uint64_t)_image_end, (uint64_t)_image_end + 0x400000);
+        printk("layout: kernel %#lx-%#lx, boot pagetables identity + high map of 1 GiB, "
+               "RAM %lu MiB\n", (uint64_t)_image_start, (uint64_t)_image_end,
+               gmem.nr_pages >> 8);
     }
+    memory_init();
     crash_on_request();
     if (cmdline_get(boot.cmdline, "test", tests, sizeof(tests)))
         xtf_run_list(tests);
+    run_user("user", "usertests");
+    run_user("bench", "bench");
     unsigned reason = exit_reason();
     printk("pvx-guest: shutting down (reason %u)\n", reason);
     console_flush();

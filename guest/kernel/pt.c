@@ -1,15 +1,17 @@
 /*
  * One generic 4-level walker and the lookups built on it.  Tables are read (never written)
- * through the boot region; writes go through pvops.
+ * through the direct map, or the boot region before it exists; writes go through pvops.
  */
 #include "kernel/pt.h"
 
 pteval_t *pt_table_virt(pteval_t e)
 {
     pfn_t p = mfn_to_pfn(pte_mfn(e));
+    if (gmem.dmap && p.v < gmem.nr_pages)
+        return pfn_to_virt(p);
     if (!pfn_in_region(p))
         return NULL;
-    return pfn_to_virt(p);
+    return boot_pfn_to_virt(p);
 }
 
 pteval_t *pt_root(void)

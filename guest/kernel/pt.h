@@ -4,9 +4,8 @@
  *   63  62..52  51........12  11..9  8  7   6  5  4   3   2  1  0
  *   NX  avail   frame number  avail  G  PS  D  A  PCD PWT U  RW P
  *
- * Tables are reached through the boot region's mapping (pfn_to_virt), so under PV only
- * tables inside the region can be read; that covers everything the builder made and
- * everything the guest allocates from its own region.
+ * Tables are reached through the direct map (pfn_to_virt) once it exists, and through the
+ * boot region before that (which covers everything the builder made).
  */
 #ifndef GUEST_PT_H
 #define GUEST_PT_H
@@ -15,20 +14,9 @@
 #include "kernel/mem.h"
 #include "pvops.h"
 
-#define PTE_P        0x001ULL
-#define PTE_RW       0x002ULL
-#define PTE_US       0x004ULL
-#define PTE_A        0x020ULL
-#define PTE_D        0x040ULL
-#define PTE_PSE      0x080ULL
-#define PTE_NX       (1ULL << 63)
-#define PTE_ADDR     0x000ffffffffff000ULL
-#define PT_ENTRIES   512
 #define HOST_SLOT_FIRST 256       /* L4 slots 256-271 belong to the hypervisor */
 #define HOST_SLOT_LAST  271
 
-static inline mfn_t pte_mfn(pteval_t e) { return mfn((e & PTE_ADDR) >> PAGE_SHIFT); }
-static inline pteval_t pte_make(mfn_t m, pteval_t flags) { return (m.v << PAGE_SHIFT) | flags; }
 
 /* Index of `va` in a table of `level` (1..4). */
 static inline unsigned pt_index(uint64_t va, unsigned level)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The userspace unit tests (tests/unit/, cmocka, ASan + UBSan): one program per portable
 # module, each named on a unit_program line of tests/unit/build.mk (mm-unit: host/mm over the
-# fake machine; lib-unit: the shared lib/; elf-unit: the ELF reader).  Each test case is one
+# fake machine; lib-unit: the shared lib/; elf-unit: the ELF reader; pvops-unit: the pvops
+# hypercall backend over a recording fake hypervisor).  Each test case is one
 # TAP line; a program that is missing or fails as a whole fails the suite.
 set -u
 cd "$(dirname "$0")/../.."

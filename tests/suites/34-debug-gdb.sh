@@ -2,9 +2,9 @@
 # `make debug` works: scripts/debug.sh starts the pvx host with the guest in QEMU paused at
 # the reset vector with its gdbstub, and gdb (batch mode, scripts/pvx.gdb) loads both symbol
 # files and attaches.  With a breakpoint in the guest (mmu_update1, the in-guest tests'
-# mmu_update wrapper) and one in the host (do_mmu_update), `test=mm-update-normal` must stop
-# first in the guest, then in the host's handler reached from the x86 syscall entry, each at
-# the symbol's own address.
+# mmu_update wrapper) and then one in the host (do_mmu_update), `test=mm-update-normal` must
+# stop first in the guest, then in the host's handler reached from the x86 syscall entry,
+# each at the symbol's own address.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/guest/tap.sh
@@ -18,12 +18,14 @@ fi
 port=$((20000 + $$ % 20000))
 while [ -n "$(ss -Hltn "sport = :$port")" ]; do port=$((port + 1)); done
 
+# The host breakpoint goes in once the guest one is hit: the guest kernel itself issues
+# mmu_updates at boot (its direct map), before the test runs.
 cat > "$out/cmds.gdb" <<'GDB'
 break mmu_update1
-break do_mmu_update
 continue
 printf "stop 1: pc at mmu_update1: %d\n", $pc == (long)&mmu_update1
 bt 1
+break do_mmu_update
 continue
 printf "stop 2: pc at do_mmu_update: %d\n", $pc == (long)&do_mmu_update
 bt 4

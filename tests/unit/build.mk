@@ -5,6 +5,7 @@
 #              (the debug audit in hypercall.c on, so every hypercall the tests make is audited)
 #   lib-unit   the shared lib/
 #   elf-unit   the ELF reader, host/hostlib/elf.c
+#   pvops-unit the pvops hypercall backend over a recording fake hypervisor (fake_hv.c)
 # Portable host code and lib/ are compiled with their string functions renamed lib_*
 # (lib_names.h) and every program links lib/, so the code under test calls pvx's functions
 # while libc, cmocka and the sanitizers keep their own.
@@ -35,3 +36,9 @@ UNIT_MM_SRCS := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
 $(eval $(call unit_program,mm-unit,$(UNIT_MM_SRCS) tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c))
 $(eval $(call unit_program,lib-unit,tests/unit/test_lib.c))
 $(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/test_elf.c))
+
+# The pvops hypercall backend (pvops/pv.c, multicall.c, hypercall.c) over a recording fake
+# hypervisor and kernel (tests/unit/fake_hv.c, which implements pvops' pvenv_* interface).
+$(BUILD)/unit/pvops/%.o $(BUILD)/unit/tests/unit/fake_hv.o \
+$(BUILD)/unit/tests/unit/test_pvops.o: UNIT_CFLAGS += -Ipvops -Iguest
+$(eval $(call unit_program,pvops-unit,pvops/pv.c pvops/multicall.c pvops/hypercall.c tests/unit/fake_hv.c tests/unit/test_pvops.c))

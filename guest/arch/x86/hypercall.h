@@ -12,6 +12,7 @@
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/physdev.h>
+#include "pvops.h"
 
 extern char hypercall_page[];
 
@@ -43,50 +44,53 @@ static inline long hypercall5_syscall(unsigned nr, uint64_t a1, uint64_t a2, uin
     return ret;
 }
 
-#define HC(nr, a1, a2, a3, a4, a5) \
-    hypercall5((nr), (uint64_t)(a1), (uint64_t)(a2), (uint64_t)(a3), (uint64_t)(a4), \
-               (uint64_t)(a5))
+/* The wrappers below are for the boot code and the in-guest tests; they go through the
+ * one counted door (pv_hypercall) as hook "direct".  `sub` is the command, `n` the number
+ * of requests carried. */
+#define HC(nr, sub, n, a1, a2, a3, a4, a5)                                             \
+    pv_hypercall(PVH_DIRECT, (nr), (unsigned)(sub), (unsigned)(n), (uint64_t)(a1),     \
+                 (uint64_t)(a2), (uint64_t)(a3), (uint64_t)(a4), (uint64_t)(a5))
 
 static inline long HYPERVISOR_console_io(int cmd, unsigned count, const char *buf)
 {
-    return HC(__HYPERVISOR_console_io, cmd, count, buf, 0, 0);
+    return HC(__HYPERVISOR_console_io, cmd, 1, cmd, count, buf, 0, 0);
 }
 
 static inline long HYPERVISOR_sched_op(int cmd, void *arg)
 {
-    return HC(__HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
+    return HC(__HYPERVISOR_sched_op, cmd, 1, cmd, arg, 0, 0, 0);
 }
 
 static inline long HYPERVISOR_xen_version(int cmd, void *arg)
 {
-    return HC(__HYPERVISOR_xen_version, cmd, arg, 0, 0, 0);
+    return HC(__HYPERVISOR_xen_version, cmd, 1, cmd, arg, 0, 0, 0);
 }
 
 static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 {
-    return HC(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0);
+    return HC(__HYPERVISOR_physdev_op, cmd, 1, cmd, arg, 0, 0, 0);
 }
 
 static inline long HYPERVISOR_mmu_update(struct mmu_update *req, unsigned count,
                                          unsigned *done, domid_t domid)
 {
-    return HC(__HYPERVISOR_mmu_update, req, count, done, domid, 0);
+    return HC(__HYPERVISOR_mmu_update, 0, count, req, count, done, domid, 0);
 }
 
 static inline long HYPERVISOR_mmuext_op(struct mmuext_op *op, unsigned count,
                                         unsigned *done, domid_t domid)
 {
-    return HC(__HYPERVISOR_mmuext_op, op, count, done, domid, 0);
+    return HC(__HYPERVISOR_mmuext_op, count ? op->cmd : 0, count, op, count, done, domid, 0);
 }
 
 static inline long HYPERVISOR_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags)
 {
-    return HC(__HYPERVISOR_update_va_mapping, va, pte, flags, 0, 0);
+    return HC(__HYPERVISOR_update_va_mapping, 0, 1, va, pte, flags, 0, 0);
 }
 
 static inline long HYPERVISOR_multicall(struct multicall_entry *calls, unsigned nr)
 {
-    return HC(__HYPERVISOR_multicall, calls, nr, 0, 0, 0);
+    return HC(__HYPERVISOR_multicall, 0, nr, calls, nr, 0, 0, 0);
 }
 
 /* The execution model (trap table, callbacks, descriptors, debug registers, ...). */

@@ -12,6 +12,8 @@
 #define PAGE_SIZE        0x1000
 #define BOOT_STACK_SIZE  0x4000
 #define M2P_VIRT_START   0xffff800000000000 /* Xen's read-only machine-to-phys table */
+#define DMAP_BASE        0xffff888000000000 /* the direct map of all guest frames, L4 slot 273 */
+#define DMAP_SLOT        273
 
 /* QEMU's isa-debug-exit port: writing v ends QEMU with status (v << 1) | 1. */
 #define EXIT_PORT        0xf4

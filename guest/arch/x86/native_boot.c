@@ -1,10 +1,11 @@
 /*
  * Native boot: entered from head_native.S in long mode, ring 0, on the static boot
- * pagetables, with the physical address of QEMU's hvm_start_info.  Installs the exception
- * table (any exception ends the run as a crash) and the native pvops, then runs kmain().
+ * pagetables, with the physical address of QEMU's hvm_start_info.  Installs the native
+ * pvops and the IDT (an exception in the kernel ends the run as a crash), learns the RAM
+ * size and the command line, then runs kmain().
  */
 #include <public/hvm_start_info.h>
-#include <public/sched.h>
+#include "arch/x86/cpu.h"
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/mem.h"
@@ -12,42 +13,25 @@
 
 #define NATIVE_MAPPED (1ULL << 30)   /* head_native.S maps the first GiB */
 
-struct idt_gate {
-    uint16_t off_lo, sel;
-    uint8_t ist, type;
-    uint16_t off_mid;
-    uint32_t off_hi, zero;
-};
-
-struct native_trap_frame {
-    uint64_t vector, error, rip, cs, rflags, rsp, ss;
-};
-
-extern char native_trap_stubs[];
-static struct idt_gate idt[32];
-
-static void idt_install(void)
+/* Frames of RAM below NATIVE_MAPPED, from the PVH memory map (version 1 on); without a
+ * map, the 4 MiB after the image is all we know to be there. */
+static uint64_t native_ram_pages(uint32_t hsi_phys)
 {
-    for (unsigned v = 0; v < ARRAY_SIZE(idt); v++) {
-        uint64_t a = (uint64_t)native_trap_stubs + 16 * v;
-        idt[v] = (struct idt_gate){ (uint16_t)a, 0x08, 0, 0x8e, (uint16_t)(a >> 16),
-                                    (uint32_t)(a >> 32), 0 };
+    const struct hvm_start_info *hsi = (const void *)(VIRT_BASE + hsi_phys);
+    uint64_t top = 0;
+
+    if (hsi_phys >= NATIVE_MAPPED || hsi->magic != XEN_HVM_START_MAGIC_VALUE ||
+        hsi->version < 1 || !hsi->memmap_paddr || hsi->memmap_paddr >= NATIVE_MAPPED)
+        return 0;
+    const struct hvm_memmap_table_entry *e = (const void *)(VIRT_BASE + hsi->memmap_paddr);
+    for (uint32_t i = 0; i < hsi->memmap_entries && i < 128; i++) {
+        if (e[i].type != XEN_HVM_MEMMAP_TYPE_RAM || e[i].addr > LOAD_PADDR)
+            continue;       /* the run of RAM that holds the image */
+        uint64_t end = e[i].addr + e[i].size;
+        if (end > top)
+            top = end;
     }
-    struct { uint16_t limit; uint64_t base; } __attribute__((packed)) ptr =
-        { sizeof(idt) - 1, (uint64_t)idt };
-    __asm__ volatile("lidt %0" : : "m"(ptr));
-}
-
-/* Called by the trap stubs: report and end the run as a crash. */
-void native_trap(const struct native_trap_frame *f) __noreturn;
-void native_trap(const struct native_trap_frame *f)
-{
-    uint64_t cr2;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-    printk("native: exception %lu error %#lx at rip %#lx (cr2 %#lx)\n",
-           f->vector, f->error, f->rip, cr2);
-    printk("native: crashed\n");
-    pvops->shutdown(SHUTDOWN_crash);
+    return (top < NATIVE_MAPPED ? top : NATIVE_MAPPED) >> PAGE_SHIFT;
 }
 
 /* The PVH command line, when QEMU passed one inside the mapped GiB. */
@@ -65,9 +49,9 @@ void native_main(uint32_t hsi_phys) __noreturn;
 void native_main(uint32_t hsi_phys)
 {
     pvops_select(&native_pvops);
-    idt_install();
+    native_idt_init();
     gmem.pv = false;
-    gmem.nr_pages = NATIVE_MAPPED >> PAGE_SHIFT;
+    gmem.nr_pages = native_ram_pages(hsi_phys);
     gmem.region_end = VIRT_BASE + NATIVE_MAPPED;
     boot.platform = PLATFORM_NATIVE;
     boot.cmdline = native_cmdline(hsi_phys);

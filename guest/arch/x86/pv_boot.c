@@ -22,6 +22,16 @@ static void pv_identify(void)
                                               0, 0, 0, 0);
 }
 
+/* pvx.batch=off|on (default on): off issues every update as its own hypercall. */
+static bool batch_option(void)
+{
+    char v[8];
+    return !cmdline_get(boot.cmdline, "pvx.batch", v, sizeof(v)) || strcmp(v, "off") != 0;
+}
+
+/* The page where the hypercall backend maps shared_info when processes start. */
+static uint8_t shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
 void pv_main(struct start_info *si) __noreturn;
 void pv_main(struct start_info *si)
 {
@@ -30,9 +40,10 @@ void pv_main(struct start_info *si)
     gmem.p2m = (const uint64_t *)si->mfn_list;
     gmem.nr_pages = si->nr_pages;
     gmem.region_end = VIRT_BASE + (si->nr_pages << PAGE_SHIFT); /* bound; walk refines */
-    pv_pvops_init(virt_to_maddr((const void *)si->pt_base));
     boot.si = si;
     boot.cmdline = (const char *)si->cmd_line;
+    pv_pvops_init(virt_to_maddr((const void *)si->pt_base), batch_option());
+    pv_pvops_shared_info(si->shared_info, shared_info_page);
     pv_identify();
     kmain();
 }
