@@ -67,6 +67,6 @@ XTF_TEST(ex_unknown_subops, "ex-unknown-subops",
     xtf_expect_rc(res, "set_segment_base 4", HYPERVISOR_set_segment_base(4, 0), -XEN_EINVAL);
     xtf_expect_rc(res, "set_debugreg 8", HYPERVISOR_set_debugreg(8, 0), -XEN_ENODEV);
     xtf_expect_rc(res, "get_debugreg 8", HYPERVISOR_get_debugreg(8), -XEN_ENODEV);
-    xtf_expect_rc(res, "hypercall 55", HC(55, 0, 0, 0, 0, 0), -XEN_ENOSYS);
+    xtf_expect_rc(res, "hypercall 55", HC(55, 0, 1, 0, 0, 0, 0, 0), -XEN_ENOSYS);
     xtf_success(res);
 }
