@@ -10,7 +10,7 @@
 
 static void broken(const char *why, const uint8_t *data, size_t size)
 {
-    fprintf(stderr, "fuzz_insn: %s:", why);
+    fprintf(stderr, "fuzz: insn: %s:", why);
     for (size_t i = 0; i < size && i < 16; i++)
         fprintf(stderr, " %02x", data[i]);
     fprintf(stderr, "\n");

@@ -7,7 +7,7 @@
  * against addresses computed by hand, and the helpers.
  *
  *   insn-unit                     run the tests (CMOCKA_MESSAGE_OUTPUT=TAP for TAP lines)
- *   insn-unit --write-seeds DIR   write every 8th oracle form to DIR, a fuzzing corpus
+ *   insn-unit --write-seeds DIR   write every 128th oracle form to DIR (tests/fuzz/seeds/insn/)
  *   insn-unit --lengths FILE      print the decoded length (or -1) of each 32-byte slot of
  *                                 FILE, for tests/unit/insn_vs_objdump.py
  */
@@ -539,7 +539,7 @@ static int write_seeds(const char *dir)
 {
     char path[4096];
 
-    for (unsigned i = 0; i < insn_oracle_count; i += 8) {
+    for (unsigned i = 0; i < insn_oracle_count; i += 128) {
         size_t n;
         const uint8_t *p = oracle_form(i, &n);
         FILE *f;
