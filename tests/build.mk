@@ -3,4 +3,3 @@
 -include tests/unit/build.mk
 -include tests/fuzz/build.mk
 -include tests/unit/insn.mk
--include tests/unit/insn.mk
