@@ -181,8 +181,16 @@ static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
     }
     case TRAP_no_device:
         return !pv_fpu_fault(v);
-    case TRAP_page_fault:
-        return pv_ldt_fault(v, regs, read_cr2());
+    case TRAP_page_fault: {
+        uint64_t cr2 = read_cr2();
+
+        return pv_ldt_fault(v, regs, cr2) || pv_ptwr_fault(v, regs, cr2);
+    }
+    case TRAP_gp_fault:
+        return pv_emulate_privileged(v, regs);
+    case TRAP_debug:
+        pv_debug_fault(v);
+        return false;
     default:
         return false;
     }
@@ -276,8 +284,20 @@ static void guest_trap(struct cpu_regs *regs)
         printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
         return;
     }
-    /* A fault taken on an IST stack (double fault, machine check) has its frame there. */
-    current->arch->regs = regs;
+    /*
+     * A fault taken on an IST stack (#DB, double fault, machine check) moves to the guest
+     * frame at the top of the host stack, which is free while the guest runs, and leaves
+     * from there: a second #DB in the host while this one is handled (a data breakpoint
+     * the guest set, hit by the host writing the bounce frame) would reuse the IST stack.
+     */
+    if (regs != arch_guest_frame()) {
+        struct cpu_regs *frame = arch_guest_frame();
+
+        *frame = *regs;
+        current->arch->regs = frame;
+        guest_fault(current, frame);
+        arch_enter_guest(frame);
+    }
     guest_fault(current, regs);
 }
 

@@ -174,6 +174,18 @@ static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4,
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0,%%cr0" :: "r"(v) : "memory"); }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0,%%cr3" :: "r"(v) : "memory"); }
 static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0,%%cr4" :: "r"(v) : "memory"); }
+static inline uint64_t read_dr6(void) { uint64_t v; __asm__ volatile("mov %%db6,%0" : "=r"(v)); return v; }
+static inline void write_dr(unsigned n, uint64_t v)
+{
+    switch (n) {
+    case 0: __asm__ volatile("mov %0,%%db0" :: "r"(v)); break;
+    case 1: __asm__ volatile("mov %0,%%db1" :: "r"(v)); break;
+    case 2: __asm__ volatile("mov %0,%%db2" :: "r"(v)); break;
+    case 3: __asm__ volatile("mov %0,%%db3" :: "r"(v)); break;
+    case 6: __asm__ volatile("mov %0,%%db6" :: "r"(v)); break;
+    case 7: __asm__ volatile("mov %0,%%db7" :: "r"(v)); break;
+    }
+}
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
