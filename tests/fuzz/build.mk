@@ -4,6 +4,8 @@
 #   mm-fuzz   host/mm and host/hypercall.c (debug audit on) over tests/unit's fake machine:
 #             random guest hypercall sequences against two simulated domains
 #   elf-fuzz  the ELF reader (host/hostlib/elf.c): any bytes as an image, every note walked
+#   insn-fuzz the instruction decoder (host/arch/x86/insn.c): any bytes as guest code, every
+#             promise of insn.h checked on what decodes (seeds: insn-unit --write-seeds)
 #
 #   make fuzz FUZZ_SECONDS=600        every target in turn, each for as long as asked (60 s)
 #   make fuzz-elf FUZZ_SECONDS=600    one target
@@ -45,6 +47,7 @@ endef
 $(eval $(call fuzz_target,mm,$(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
     tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c))
 $(eval $(call fuzz_target,elf,host/hostlib/elf.c tests/fuzz/fuzz_elf.c))
+$(eval $(call fuzz_target,insn,host/arch/x86/insn.c tests/fuzz/fuzz_insn.c))
 
 # Only where clang is installed; 25-fuzz.sh reports a SKIP otherwise.
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)

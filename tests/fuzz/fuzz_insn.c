@@ -10,7 +10,7 @@
 
 static void broken(const char *why, const uint8_t *data, size_t size)
 {
-    fprintf(stderr, "fuzz_insn: %s:", why);
+    fprintf(stderr, "fuzz: insn: %s:", why);
     for (size_t i = 0; i < size && i < 16; i++)
         fprintf(stderr, " %02x", data[i]);
     fprintf(stderr, "\n");
@@ -101,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)insn_mem_addr(&in, gpr, 0xffff800000000000ULL + in.len, 0x7f0000000000ULL);
     (void)insn_str_src_addr(&in, gpr, 0x7f0000000000ULL);
     (void)insn_imm_operand(&in);
+    (void)insn_src_value(&in, gpr);
     (void)insn_kind_name(in.kind);
     return 0;
 }

@@ -6,6 +6,8 @@
 #   lib-unit   the shared lib/
 #   elf-unit   the ELF reader, host/hostlib/elf.c
 #   pvops-unit the pvops hypercall backend over a recording fake hypervisor (fake_hv.c)
+#   insn-unit  the instruction decoder, host/arch/x86/insn.c, against the oracle that
+#              tests/unit/insn.mk generates and GNU as assembles
 # Portable host code and lib/ are compiled with their string functions renamed lib_*
 # (lib_names.h) and every program links lib/, so the code under test calls pvx's functions
 # while libc, cmocka and the sanitizers keep their own.
@@ -42,3 +44,4 @@ $(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/test_elf.c))
 $(BUILD)/unit/pvops/%.o $(BUILD)/unit/tests/unit/fake_hv.o \
 $(BUILD)/unit/tests/unit/test_pvops.o: UNIT_CFLAGS += -Ipvops -Iguest
 $(eval $(call unit_program,pvops-unit,pvops/pv.c pvops/multicall.c pvops/hypercall.c tests/unit/fake_hv.c tests/unit/test_pvops.c))
+$(eval $(call unit_program,insn-unit,host/arch/x86/insn.c tests/unit/test_insn.c))

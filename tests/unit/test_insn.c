@@ -7,7 +7,7 @@
  * against addresses computed by hand, and the helpers.
  *
  *   insn-unit                     run the tests (CMOCKA_MESSAGE_OUTPUT=TAP for TAP lines)
- *   insn-unit --write-seeds DIR   write every 8th oracle form to DIR, a fuzzing corpus
+ *   insn-unit --write-seeds DIR   write every 128th oracle form to DIR (tests/fuzz/seeds/insn/)
  *   insn-unit --lengths FILE      print the decoded length (or -1) of each 32-byte slot of
  *                                 FILE, for tests/unit/insn_vs_objdump.py
  */
@@ -506,6 +506,51 @@ static void imm_operand_extends_as_the_opcode_does(void **state)
     }
 }
 
+static void src_value_is_the_register_or_the_immediate(void **state)
+{
+    const struct { const char *what; uint8_t n; uint8_t b[INSN_MAX_LEN + 1]; uint64_t want; }
+    cases[] = {
+        { "mov %rcx, (%rbx)", B(0x48, 0x89, 0x0b), G(1) },
+        { "mov %ecx, (%rbx)", B(0x89, 0x0b), (uint32_t)G(1) },
+        { "mov %cx, (%rbx)", B(0x66, 0x89, 0x0b), (uint16_t)G(1) },
+        { "mov %ah, (%rbx)", B(0x88, 0x23), (G(0) >> 8) & 0xff },
+        { "mov %bh, (%rbx)", B(0x88, 0x3b), (G(3) >> 8) & 0xff },
+        { "mov %spl, (%rbx)", B(0x40, 0x88, 0x23), G(4) & 0xff },
+        { "mov %r12b, (%rbx)", B(0x44, 0x88, 0x23), G(12) & 0xff },
+        { "movq $-1, (%rbx)", B(0x48, 0xc7, 0x03, 0xff, 0xff, 0xff, 0xff), ~0ULL },
+        { "andq $-0x1000, (%rbx): /4 is not %rsp", B(0x48, 0x81, 0x23, 0, 0xf0, 0xff, 0xff),
+          ~0xfffULL },
+        { "orl $2, (%rbx): /1 is not %rcx", B(0x83, 0x0b, 0x02), 2 },
+        { "lock or %r9, (%rbx)", B(0xf0, 0x4c, 0x09, 0x0b), G(9) },
+        { "lock bts $7, (%rbx): the bit", B(0xf0, 0x48, 0x0f, 0xba, 0x2b, 0x07), 7 },
+        { "lock btr %rdx, (%rbx): the bit", B(0xf0, 0x48, 0x0f, 0xb3, 0x13), G(2) },
+        { "xchg %rsi, (%rbx)", B(0x48, 0x87, 0x33), G(6) },
+        { "lock cmpxchg %rdi, (%rbx)", B(0xf0, 0x48, 0x0f, 0xb1, 0x3b), G(7) },
+        { "movnti %r10, (%rbx)", B(0x4c, 0x0f, 0xc3, 0x13), G(10) },
+        { "movabs %rax, moffs", B(0x48, 0xa3, 1, 2, 3, 4, 5, 6, 7, 8), G(0) },
+        { "movabs %al, moffs", B(0xa2, 1, 2, 3, 4, 5, 6, 7, 8), G(0) & 0xff },
+        { "rep stosq", B(0xf3, 0x48, 0xab), G(0) },
+        { "stosw", B(0x66, 0xab), (uint16_t)G(0) },
+        { "cmpxchg16b: two registers, no one value", B(0x48, 0x0f, 0xc7, 0x0b), 0 },
+        { "mov (%rbx), %rcx stores nothing", B(0x48, 0x8b, 0x0b), 0 },
+    };
+    uint64_t gpr[16];
+    struct insn in;
+
+    (void)state;
+    for (unsigned i = 0; i < 16; i++)
+        gpr[i] = G(i);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint64_t want = cases[i].want, got;
+
+        decode(cases[i].what, cases[i].b, cases[i].n, &in);
+        got = insn_src_value(&in, gpr);
+        if (got != want)
+            fail_msg("%s: %#llx, want %#llx", cases[i].what, (unsigned long long)got,
+                     (unsigned long long)want);
+    }
+}
+
 static void xen_forced_emulation_prefix(void **state)
 {
     static const uint8_t forced[] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
@@ -539,7 +584,7 @@ static int write_seeds(const char *dir)
 {
     char path[4096];
 
-    for (unsigned i = 0; i < insn_oracle_count; i += 8) {
+    for (unsigned i = 0; i < insn_oracle_count; i += 128) {
         size_t n;
         const uint8_t *p = oracle_form(i, &n);
         FILE *f;
@@ -586,6 +631,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(mem_addr_of_modrm_operands),
         cmocka_unit_test(mem_addr_of_moffs_and_strings),
         cmocka_unit_test(imm_operand_extends_as_the_opcode_does),
+        cmocka_unit_test(src_value_is_the_register_or_the_immediate),
         cmocka_unit_test(xen_forced_emulation_prefix),
         cmocka_unit_test(every_kind_has_a_distinct_name),
     };

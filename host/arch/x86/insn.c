@@ -642,6 +642,33 @@ uint64_t insn_imm_operand(const struct insn *in)
     return v;
 }
 
+/* Register r as an operand of `size` bytes (ah-bh for byte registers 4-7 without REX). */
+static uint64_t reg_value(const struct insn *in, const uint64_t gpr[16], uint8_t r,
+                          unsigned size)
+{
+    uint64_t v = gpr[r & 15];
+
+    if (size == 1 && insn_reg_is_high_byte(in, r))
+        return (gpr[r & 3] >> 8) & 0xff;
+    return size < 8 ? v & ((1ULL << (size * 8)) - 1) : v;
+}
+
+uint64_t insn_src_value(const struct insn *in, const uint64_t gpr[16])
+{
+    switch (in->kind) {
+    case INSN_MOV_STORE: case INSN_MOV_STORE_IMM: case INSN_XCHG: case INSN_CMPXCHG:
+    case INSN_XADD: case INSN_ADD: case INSN_OR: case INSN_ADC: case INSN_SBB: case INSN_AND:
+    case INSN_SUB: case INSN_XOR: case INSN_BTS: case INSN_BTR: case INSN_BTC:
+    case INSN_STOS:
+        break;
+    default:
+        return 0;
+    }
+    if (in->imm_len && !(in->opcode >= 0xa0 && in->opcode <= 0xa3))
+        return insn_imm_operand(in);
+    return reg_value(in, gpr, in->has_modrm ? in->reg : 0, in->opsz);
+}
+
 bool insn_is_xen_forced(const uint8_t *bytes, size_t avail)
 {
     static const uint8_t sig[INSN_XEN_FORCED_LEN] = { 0x0f, 0x0b, 'x', 'e', 'n' };

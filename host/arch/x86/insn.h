@@ -37,7 +37,7 @@ enum insn_kind {
     INSN_XADD,            /* 0F C0 0F C1 */
     INSN_ADD, INSN_OR, INSN_ADC, INSN_SBB, INSN_AND, INSN_SUB, INSN_XOR,
                           /* 00 01 08 09 10 11 18 19 20 21 28 29 30 31 (source: reg),
-                             80 81 83 /0-/6 (source: the immediate, insn_imm_operand()) */
+                             80 81 83 /0-/6 (source: the immediate); insn_src_value() */
     INSN_BTS, INSN_BTR, INSN_BTC,  /* 0F AB B3 BB (bit offset in reg, may leave the operand),
                                       0F BA /5 /6 /7 (offset imm8 modulo the operand size) */
     INSN_STOS,            /* AA AB */
@@ -140,6 +140,15 @@ uint64_t insn_str_src_addr(const struct insn *in, const uint64_t gpr[16], uint64
 /* The immediate as the instruction uses it: sign-extended where the opcode does, then cut to
  * opsz bytes (kept whole when opsz is 0). */
 uint64_t insn_imm_operand(const struct insn *in);
+
+/*
+ * The value a store kind writes or combines into memory, cut to opsz bytes: the immediate
+ * (insn_imm_operand()) when the instruction has one, else the register operand: reg (ah, ch,
+ * dh, bh for byte registers 4-7 without REX), the accumulator for A2/A3 and stos.  For bts,
+ * btr and btc it is the bit offset.  0 for cmpxchg8b/16b (their source is two registers) and
+ * for instructions that store nothing.
+ */
+uint64_t insn_src_value(const struct insn *in, const uint64_t gpr[16]);
 
 /* Whether bytes start with Xen's forced-emulation prefix (all INSN_XEN_FORCED_LEN readable).
  * The instruction it forces is decoded from bytes + INSN_XEN_FORCED_LEN. */

@@ -308,28 +308,18 @@ static bool store_result(struct cpu_regs *regs, const struct insn *in, uint64_t 
 {
     unsigned size = in->opsz, shift = off * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1);
-    uint64_t cur = (old >> shift) & mask, src = 0, res;
+    uint64_t cur = (old >> shift) & mask, g[16], src, res;
 
-    switch (in->kind) {
-    case INSN_MOV_STORE:
-    case INSN_XCHG:
-    case INSN_CMPXCHG:
-    case INSN_AND:
-    case INSN_OR:
-        src = *gpr(regs, in->reg) & mask;
-        break;
-    case INSN_MOV_STORE_IMM:
-        src = insn_imm_operand(in) & mask;
-        break;
-    default:
-        break;
-    }
+    gprs(regs, g);
+    src = insn_src_value(in, g) & mask;     /* a register (ah-bh too) or the immediate */
     switch (in->kind) {
     case INSN_MOV_STORE:
     case INSN_MOV_STORE_IMM:
         res = src;
         break;
     case INSN_XCHG:
+        if (size == 1 && insn_reg_is_high_byte(in, in->reg))
+            return false;                   /* xchg with ah-bh: no kernel writes a PTE so */
         res = src;
         *gpr(regs, in->reg) = size == 4 ? cur : (*gpr(regs, in->reg) & ~mask) | cur;
         break;
