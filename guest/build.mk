@@ -7,9 +7,12 @@ PVOPS_SRCS := $(wildcard pvops/*.c)
 GTEST_SRCS := $(wildcard tests/guest/*.c tests/guest/*.S)
 
 # The string functions and formatter shared with the host (top-level lib/, included as
-# "lib/string.h"), built with the guest's flags into their own directory.
+# "lib/string.h"), built with the guest's flags into their own directory.  The kernel-image
+# decompressors in lib/ are the host's alone: left out, so the guest stays small.
 GUEST_CFLAGS   += -I.
-GUEST_LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/guest/lib-common/%.o,$(wildcard lib/*.c))
+GUEST_LIB_SKIP := lib/bzimage.c lib/crc.c lib/inflate.c lib/lzma2.c lib/xz.c
+GUEST_LIB_OBJS := $(patsubst lib/%.c,$(BUILD)/guest/lib-common/%.o,\
+                  $(filter-out $(GUEST_LIB_SKIP),$(wildcard lib/*.c)))
 
 $(BUILD)/guest/lib-common/%.o: lib/%.c
 	@mkdir -p $(dir $@)
