@@ -444,6 +444,15 @@ static bool gzip_member(struct inflater *s)
     return true;
 }
 
+/* After a member: another one, or the start of one cut short (reported as truncated). */
+static bool next_is_member(const struct inflater *s)
+{
+    size_t left = s->in_len - s->in_pos;
+    const uint8_t *p = s->in + s->in_pos;
+
+    return p[0] == 0x1f && (left < 2 || p[1] == 0x8b);
+}
+
 static bool work_ok(const void *work, size_t work_size)
 {
     return work && work_size >= DECOMP_WORK_SIZE && ((uintptr_t)work % DECOMP_WORK_ALIGN) == 0;
@@ -461,8 +470,12 @@ struct decomp_result gzip_decompress(const void *in, size_t in_len, void *out, s
         fail(&s, DECOMP_BAD_ARGS, "gzip: work area too small or misaligned");
     else if (in_len == 0)
         fail(&s, DECOMP_TRUNCATED, "gzip: empty input");
-    while (s.res.status == DECOMP_OK && s.in_pos < s.in_len)
-        gzip_member(&s);
+    while (s.res.status == DECOMP_OK && s.in_pos < s.in_len) {
+        if (s.in_pos > 0 && !next_is_member(&s))
+            fail(&s, DECOMP_CORRUPT, "gzip: data after the last member is not a gzip member");
+        else
+            gzip_member(&s);
+    }
     s.res.in_pos = s.in_pos;
     s.res.out_len = s.out_pos;
     return s.res;
