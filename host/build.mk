@@ -27,9 +27,15 @@ $(BUILD)/host/version.o: HOST_CFLAGS += \
 # non-PIE link would turn those loads into 32-bit absolute moves, which cannot hold an
 # address at 0xffff83....  Kept GOT entries are filled at link time (host.ld puts .got in
 # the image), so nothing is relocated at run time.
-$(BUILD)/host.elf: $(HOST_OBJS) host/host.ld host/build.mk
+$(BUILD)/host.elf: $(HOST_OBJS) $(BUILD)/host/host.ld host/build.mk
 	$(call say,LD,$@)
-	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_OBJS)
+	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T $(BUILD)/host/host.ld -o $@ $(HOST_OBJS)
+
+# The linker script shares host/layout.h with C and assembly.
+$(BUILD)/host/host.ld: host/host.ld.S host/layout.h
+	@mkdir -p $(dir $@)
+	$(call say,CPP,$@)
+	$(Q)$(CC) -E -P -x assembler-with-cpp -Iinclude -Ihost -MMD -MP -MT $@ -MF $@.d $< -o $@
 
 # The debug host: the same sources with -DPVX_DEBUG=1, which audits every paging invariant
 # after every hypercall (host/hypercall.c) and crashes the domain on a violation.  The
@@ -49,6 +55,6 @@ $(BUILD)/host-debug/%.o: host/%.S
 $(BUILD)/host-debug/version.o: HOST_CFLAGS += \
     -DPVX_CHANGESET='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
 
-$(BUILD)/host-debug.elf: $(HOST_DEBUG_OBJS) host/host.ld host/build.mk
+$(BUILD)/host-debug.elf: $(HOST_DEBUG_OBJS) $(BUILD)/host/host.ld host/build.mk
 	$(call say,LD,$@)
-	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T host/host.ld -o $@ $(HOST_DEBUG_OBJS)
+	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T $(BUILD)/host/host.ld -o $@ $(HOST_DEBUG_OBJS)

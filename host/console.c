@@ -10,7 +10,7 @@
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib/lib.h"
-#include "mm/arch.h"
+#include "printk.h"
 
 #define COM1 0x3f8
 

@@ -7,7 +7,8 @@
 #include "arch/x86/x86.h"
 #include "host.h"
 #include "lib/lib.h"
-#include "mm/arch.h"
+#include "arch.h"
+#include "printk.h"
 
 #define MULTIBOOT_BOOT_MAGIC 0x2badb002
 #define MBI_CMDLINE  (1 << 2)

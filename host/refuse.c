@@ -3,7 +3,7 @@
  * often as it likes, so the line goes through the per-domain log budget.
  */
 #include "refuse.h"
-#include "mm/arch.h"
+#include "printk.h"
 
 int refuse_log(int rc, const char *file, int line, const char *why)
 {

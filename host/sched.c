@@ -7,7 +7,7 @@
 #include <public/sched.h>
 #include "guest_access.h"
 #include "hypercall.h"
-#include "mm/arch.h"
+#include "printk.h"
 
 long do_sched_op(int cmd, uint64_t arg)
 {

@@ -6,7 +6,7 @@
  */
 #include "domain.h"
 #include "lib/lib.h"
-#include "mm/arch.h"
+#include "printk.h"
 
 static void vprintk(const char *fmt, va_list ap)
 {

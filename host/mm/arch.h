@@ -7,6 +7,7 @@
 #define PVX_MM_ARCH_H
 
 #include "mm/types.h"
+#include "printk.h"
 
 /* A host pointer to the 4 KiB contents of machine frame `mfn` (which must exist). */
 void *arch_map_frame(mfn_t mfn);
@@ -31,18 +32,5 @@ uint64_t arch_host_l4e(unsigned slot);
 
 /* The host-writable view of the machine-to-phys table: one uint64_t per machine frame. */
 uint64_t *arch_m2p(void);
-
-/* Log one line (printf format) to the host console. */
-void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Log one line that guest input caused (a refused request, an unknown hypercall), charged to
- * the domain running now: each domain gets PRINTK_GUEST_BURST such lines, then one line
- * saying the rest are suppressed; the count is printed when the domain shuts down.  Use it
- * for every line a guest can repeat at will, plain printk for host events and host bugs. */
-#define PRINTK_GUEST_BURST 64
-void printk_guest(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* At a domain's shutdown (host only): print how many of its lines were suppressed, if any,
- * and give its id a fresh budget. */
-void printk_guest_report(domid_t domid);
 
 #endif

@@ -73,8 +73,8 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
  * is owned by d and every count it held is zero. */
 void mm_domain_teardown(struct mm_domain *d);
 
-/* Check docs/design.md invariants 1-5 and 7 over the whole frame table and every pagetable
- * reachable from the domains' pins and base pointers.  0 if all hold; otherwise -1 with the
+/* Check the paging invariants (which ones: audit.c's header) over the whole frame table and
+ * every pagetable reachable from the domains' pins and base pointers.  0 if all hold; otherwise -1 with the
  * first violation described in `why`.  nr_doms == 0 audits every domain mm_domain_init has
  * seen (a frame owned by a domain outside the list is itself a violation). */
 int mm_audit(struct mm_domain *const *doms, unsigned nr_doms, char *why, size_t why_len);

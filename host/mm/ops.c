@@ -9,18 +9,6 @@
 #include "mm/page.h"
 #include "guest_access.h"
 
-/* Xen's __addr_ok for a 64-bit PV guest: below the host's range or above it; this also
- * means canonical. */
-static bool guest_addr_ok(uint64_t va)
-{
-    return va < (1ULL << 47) || va >= 0xffff880000000000ULL;
-}
-
-static bool is_canonical(uint64_t va)
-{
-    return va < (1ULL << 47) || va >= 0xffff800000000000ULL;
-}
-
 /* --- mmu_update ------------------------------------------------------------------------------- */
 
 /* Write one word into a frame that is not an in-use pagetable: Xen lets mmu_update act as a
@@ -240,7 +228,7 @@ static int set_ldt(struct mm_vcpu *v, uint64_t base, unsigned ents)
 {
     uint64_t ptr = ents ? base : 0;
 
-    if ((ptr & (PAGE_SIZE - 1)) != 0 || !guest_addr_ok(ptr) || ents > 8192)
+    if ((ptr & (PAGE_SIZE - 1)) != 0 || !va_is_guest(ptr) || ents > 8192)
         return REFUSE(-XEN_EINVAL, "bad SET_LDT arguments");
     v->ldt_base = ptr;
     v->ldt_ents = ents;
@@ -269,11 +257,11 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
         return 0;
     case MMUEXT_INVLPG_LOCAL:
         /* A non-canonical address would fault in invlpg: ignored (after XSA-279). */
-        if (is_canonical(op->arg1.linear_addr))
+        if (va_is_canonical(op->arg1.linear_addr))
             arch_invlpg(op->arg1.linear_addr);
         return 0;
     case MMUEXT_INVLPG_ALL:
-        if (guest_addr_ok(op->arg1.linear_addr))
+        if (va_is_guest(op->arg1.linear_addr))
             arch_invlpg(op->arg1.linear_addr);
         return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
@@ -283,7 +271,7 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
             return REFUSE(-XEN_EINVAL, "unreadable vCPU mask");
         if (op->cmd == MMUEXT_TLB_FLUSH_MULTI)
             mm_flush_tlb();
-        else if (guest_addr_ok(op->arg1.linear_addr))
+        else if (va_is_guest(op->arg1.linear_addr))
             arch_invlpg(op->arg1.linear_addr);
         return 0;
     case MMUEXT_FLUSH_CACHE:
@@ -336,7 +324,7 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
     uint64_t scope = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK;
     int rc;
 
-    if (!guest_addr_ok(va) || (l1 = l1_for_va(v, va)) == NULL || !mm_get_page(l1, d))
+    if (!va_is_guest(va) || (l1 = l1_for_va(v, va)) == NULL || !mm_get_page(l1, d))
         return REFUSE(-XEN_EINVAL, "update_va_mapping: no L1 maps va");
     if (l1->type != MM_TYPE_L1 || l1->type_count == 0 || !(l1->flags & PGF_VALIDATED))
         rc = -XEN_EINVAL;

@@ -11,8 +11,11 @@
 #ifndef PVX_MM_PAGE_H
 #define PVX_MM_PAGE_H
 
+#include "layout.h"
 #include "mm/mm.h"
 #include "mm/arch.h"
+#include "printk.h"
+#include "pte.h"
 #include "refuse.h"
 
 enum {
@@ -72,32 +75,5 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
 /* Entry bits a guest may not set at `level` (1-4), address bits excluded. */
 uint64_t mm_disallowed_flags(unsigned level);
 bool mm_is_guest_l4_slot(unsigned slot);
-
-/* x86-64 entry bits the core needs. */
-#define _PAGE_PRESENT   (1ULL << 0)
-#define _PAGE_RW        (1ULL << 1)
-#define _PAGE_USER      (1ULL << 2)
-#define _PAGE_PWT       (1ULL << 3)
-#define _PAGE_PCD       (1ULL << 4)
-#define _PAGE_ACCESSED  (1ULL << 5)
-#define _PAGE_DIRTY     (1ULL << 6)
-#define _PAGE_PSE       (1ULL << 7)   /* PAT in an L1 entry */
-#define _PAGE_GLOBAL    (1ULL << 8)
-#define _PAGE_AVAIL     (7ULL << 9)
-#define _PAGE_GUEST_KERNEL (1ULL << 52) /* Xen marks guest-kernel L1 mappings with it */
-#define _PAGE_AVAIL_HIGH (0x7ffULL << 52)
-#define _PAGE_NX        (1ULL << 63)
-#define PTE_MFN_MASK    0x000ffffffffff000ULL
-#define PTE_MFN_ALL_ONES (PTE_MFN_MASK >> PAGE_SHIFT) /* Xen's "INVALID_MFN?" address */
-
-static inline uint64_t pte_mfn(uint64_t pte) { return (pte & PTE_MFN_MASK) >> PAGE_SHIFT; }
-static inline bool pte_present(uint64_t pte) { return (pte & _PAGE_PRESENT) != 0; }
-
-/* Host slots of every L4 (docs/design.md memory layout). */
-#define HOST_L4_FIRST 256u
-#define HOST_L4_LAST  271u
-/* Guest kernel space in the user L4: slots 272-510 (511 may hold the guest's vsyscall). */
-#define USER_L4_KERNEL_FIRST 272u
-#define USER_L4_KERNEL_LAST  510u
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * Distinct types for the three kinds of frame/address pvx handles, so that mixing a guest
- * pseudo-physical frame with a machine frame does not compile.  Guest-supplied raw values are
- * plain uint64_t until a checker turns them into one of these.
+ * Distinct types for machine frames (mfn_t) and guest pseudo-physical frames (pfn_t): passing
+ * one where the other is expected does not compile.  Only values that went through these
+ * types are protected: guest-supplied raw values stay plain uint64_t until a checker turns
+ * them into an mfn_t, and arithmetic happens on the raw numbers (mfn_x, pfn_x).
  */
 #ifndef PVX_MM_TYPES_H
 #define PVX_MM_TYPES_H

@@ -9,7 +9,8 @@
  */
 #include "arch/x86/x86.h"
 #include "lib/lib.h"
-#include "mm/arch.h"
+#include "arch.h"
+#include "printk.h"
 
 struct tss64 {
     uint32_t rsv0;
@@ -57,9 +58,9 @@ static void load_gdt(void)
     set_gdt_entry(__HYPERVISOR_CS,   0x00af9a000000ffffULL);  /* 64-bit code, DPL 0 */
     set_gdt_entry(__HYPERVISOR_DS,   0x00cf92000000ffffULL);  /* data, DPL 0 */
     set_gdt_entry(__HYPERVISOR_CS32, 0x00cf9a000000ffffULL);  /* 32-bit code, DPL 0 */
-    set_gdt_entry(0xe020,            0x00cffa000000ffffULL);  /* FLAT_RING3_CS32 */
-    set_gdt_entry(0xe028,            0x00cff2000000ffffULL);  /* FLAT_RING3_DS32/SS */
-    set_gdt_entry(0xe030,            0x00affa000000ffffULL);  /* FLAT_RING3_CS64 */
+    set_gdt_entry(GDT_GUEST_CS32,    0x00cffa000000ffffULL);  /* 32-bit code, DPL 3 */
+    set_gdt_entry(GDT_GUEST_DS32,    0x00cff2000000ffffULL);  /* data/stack, DPL 3 */
+    set_gdt_entry(GDT_GUEST_CS64,    0x00affa000000ffffULL);  /* 64-bit code, DPL 3 */
     /* 64-bit available TSS: two slots. */
     set_gdt_entry(HOST_TSS_SEL, (sizeof(tss) - 1) | ((base & 0xffffff) << 16) |
                                 (0x89ULL << 40) | (((base >> 24) & 0xff) << 56));
@@ -126,7 +127,7 @@ static void mask_pic(void)
  */
 static void setup_syscall(void)
 {
-    wrmsr(MSR_STAR, ((uint64_t)0xe023 << 48) | ((uint64_t)__HYPERVISOR_CS << 32));
+    wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)__HYPERVISOR_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)arch_syscall_entry);
     wrmsr(MSR_CSTAR, (uint64_t)(uintptr_t)arch_syscall_entry_compat);
     wrmsr(MSR_FMASK, 0x47700);

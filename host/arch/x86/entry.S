@@ -3,18 +3,16 @@
  * pagetables, whose L4 slots 256-271 map the host, so the host code, its stacks, GDT, IDT
  * and TSS are always mapped.  Three ways in:
  *
- *   syscall         a hypercall (guest kernel mode) -> arch_syscall()
+ *   syscall         from the guest -> arch_syscall()
  *   exception/IRQ   from the guest (ring 3) or from the host itself (ring 0) -> arch_trap()
  *   (first entry)   arch_enter_guest() pretends to return from one of the above
  *
  * All of them save the same struct cpu_regs (x86.h): a guest's frame always sits at the
- * top of the host stack, where domain_crash() finds it for the register dump.
+ * top of the host stack.  One way out to the guest: exit_to_guest, which calls the exit step
+ * arch_exit_to_guest() (vcpu.c) and only then restores the registers.  A fault the host
+ * takes in ring 0 returns to the host directly.
  */
 #include "arch/x86/x86.h"
-
-#define FLAT_RING3_CS32 0xe023
-#define FLAT_RING3_CS64 0xe033
-#define FLAT_RING3_SS64 0xe02b
 
 /* Push the general registers in struct cpu_regs order (r15 ends up lowest). */
 .macro SAVE_ALL
@@ -80,11 +78,8 @@
  *    here on the guest's state is in memory and C may change it (rax = result).
  * 4. arch_syscall() checks guest kernel mode and calls
  *    hypercall_dispatch(rax, {rdi, rsi, rdx, r10, r8, r9}).
- * 5. Return.  Xen's ABI clobbers only %rcx and %r11 (and %rax = result), so all other
- *    registers come back from the frame.  sysretq needs rip in %rcx and rflags in %r11 and
- *    returns to 0xe033/0xe02b; we use it only when the frame still looks like a 64-bit ring-3
- *    frame with a canonical rip (sysret to a non-canonical rip faults in ring 0 on Intel with
- *    the guest's %rsp: CVE-2012-0217).  Anything else leaves by iretq.
+ * 5. The exit step (exit_to_guest below).  Xen's ABI clobbers only %rcx and %r11 (and %rax =
+ *    result), so all other registers come back from the frame.
  */
 /* Steps 2-4 for a syscall that came from code segment \cs; \vector tells arch_syscall which. */
 .macro SYSCALL_ENTRY name, cs, vector
@@ -102,18 +97,24 @@
     movl    $\vector, 4(%rsp)
     SAVE_ALL
     CALL_WITH_REGS arch_syscall
-    jmp     return_to_guest
+    jmp     exit_to_guest
 .endm
 
     SYSCALL_ENTRY arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
 /* syscall from 32-bit (compatibility) code: no such ABI here; arch_syscall crashes the guest. */
-    SYSCALL_ENTRY arch_syscall_entry_compat, FLAT_RING3_CS32, TRAP_syscall + 1
+    SYSCALL_ENTRY arch_syscall_entry_compat, FLAT_RING3_CS32, TRAP_compat_syscall
 
 /*
- * Leave to the guest from the frame at %rsp.  The fast path is sysretq (see step 5 above);
- * the general path is iretq, which also serves the first entry.
+ * Leave to the guest from the frame at %rsp, after the exit step.  The fast path is sysretq:
+ * it needs rip in %rcx and rflags in %r11 (so only for a frame whose rcx and r11 are dead:
+ * TRAP_syscall), returns to 0xe033/0xe02b, and is used only when the frame still looks like a
+ * 64-bit ring-3 frame with a canonical rip (sysret to a non-canonical rip faults in ring 0 on
+ * Intel with the guest's %rsp: CVE-2012-0217).  Anything else leaves by iretq.
  */
-return_to_guest:
+exit_to_guest:
+    CALL_WITH_REGS arch_exit_to_guest
+    testl   $TRAP_syscall, REGS_ERROR_CODE+4(%rsp)
+    jz      restore_iret
     cmpq    $FLAT_RING3_CS64, REGS_CS(%rsp)
     jne     restore_iret
     cmpq    $FLAT_RING3_SS64, REGS_SS(%rsp)
@@ -161,18 +162,21 @@ arch_iret_insn:
     .hidden arch_enter_guest
 arch_enter_guest:
     mov     %rdi, %rsp
-    jmp     restore_iret
+    jmp     exit_to_guest
 
 /*
  * Exceptions and interrupts.  Each stub makes the error-code slot uniform (pushing 0 where
  * the CPU pushes none), stores its vector in the upper half of that slot, and joins
  * trap_common.  From ring 3 the CPU has already switched to TSS.rsp0 (the host stack top);
- * from ring 0 the frame lands on the current host stack.  arch_trap() decides: a guest
- * fault crashes the domain (no return), a host fault is fixed up or panics.
+ * from ring 0 the frame lands on the current host stack.  arch_trap() decides what becomes
+ * of the fault; a frame from ring 3 then leaves through the exit step, one from ring 0
+ * returns to the host as it was.
  */
 trap_common:
     SAVE_ALL
     CALL_WITH_REGS arch_trap
+    testb   $3, REGS_CS(%rsp)
+    jnz     exit_to_guest
     jmp     restore_iret
 
 /* 256 stubs of 16 bytes each: stub v is at arch_exception_stubs + 16 * v. */

@@ -10,14 +10,6 @@
 #include "arch/x86/x86.h"
 #include "guest_access.h"
 
-#define HOST_RANGE_START 0xffff800000000000ULL
-#define HOST_RANGE_END   0xffff880000000000ULL
-
-static bool canonical(uint64_t va)
-{
-    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
-
 static bool guest_range_ok(uint64_t gva, size_t len)
 {
     uint64_t last;
@@ -26,7 +18,7 @@ static bool guest_range_ok(uint64_t gva, size_t len)
         return true;
     if (__builtin_add_overflow(gva, len - 1, &last))
         return false;
-    if (!canonical(gva) || !canonical(last))
+    if (!va_is_canonical(gva) || !va_is_canonical(last))
         return false;
     /* Both ends canonical but on opposite halves would span the hole. */
     if ((gva >> 63) != (last >> 63))
@@ -54,22 +46,27 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
  * exception-table fixup or CR0.WP).  `unmapped` is a canonical guest VA the bootstrap
  * tables do not map (the builder picks one outside the region: a kernel may put its region
  * anywhere, low addresses included); `readable` is a mapped, writable guest VA; `readonly`
- * a mapped read-only one (a bootstrap pagetable).  Returns how many checks failed.
+ * a mapped read-only one (a bootstrap pagetable).  Returns how many checks failed, and in
+ * *total how many there are.
  */
-unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly)
+unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly,
+                                     unsigned *total)
 {
     uint64_t word = 0, saved = 0;
-    unsigned bad = 0;
+    unsigned bad = 0, n = 0;
+#define EXPECT(call, rc) (n++, bad += (call) != (rc))
 
-    bad += copy_from_guest(&word, unmapped, sizeof(word)) != -XEN_EFAULT;
-    bad += copy_from_guest(&word, HOST_DIRECTMAP, sizeof(word)) != -XEN_EFAULT;  /* host */
-    bad += copy_from_guest(&word, HOST_RANGE_END - 4, sizeof(word)) != -XEN_EFAULT;
-    bad += copy_from_guest(&word, 0x0000800000000000ULL, 1) != -XEN_EFAULT;      /* hole */
-    bad += copy_from_guest(&word, ~0ULL - 3, sizeof(word)) != -XEN_EFAULT;       /* wraps */
-    bad += copy_from_guest(&word, readable, sizeof(word)) != 0;
-    bad += copy_to_guest(readable, &word, sizeof(word)) != 0;
+    EXPECT(copy_from_guest(&word, unmapped, sizeof(word)), -XEN_EFAULT);
+    EXPECT(copy_from_guest(&word, HOST_DIRECTMAP, sizeof(word)), -XEN_EFAULT);    /* host */
+    EXPECT(copy_from_guest(&word, HOST_RANGE_END - 4, sizeof(word)), -XEN_EFAULT);
+    EXPECT(copy_from_guest(&word, 0x0000800000000000ULL, 1), -XEN_EFAULT);        /* hole */
+    EXPECT(copy_from_guest(&word, ~0ULL - 3, sizeof(word)), -XEN_EFAULT);         /* wraps */
+    EXPECT(copy_from_guest(&word, readable, sizeof(word)), 0);
+    EXPECT(copy_to_guest(readable, &word, sizeof(word)), 0);
     /* Write back the very bytes read, so a host without WP would still change nothing. */
-    bad += copy_from_guest(&saved, readonly, sizeof(saved)) != 0;
-    bad += copy_to_guest(readonly, &saved, sizeof(saved)) != -XEN_EFAULT;
+    EXPECT(copy_from_guest(&saved, readonly, sizeof(saved)), 0);
+    EXPECT(copy_to_guest(readonly, &saved, sizeof(saved)), -XEN_EFAULT);
+#undef EXPECT
+    *total = n;
     return bad;
 }

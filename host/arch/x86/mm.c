@@ -13,6 +13,7 @@
 #include "arch/x86/x86.h"
 #include "host.h"
 #include "lib/lib.h"
+#include "arch.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
 
@@ -220,7 +221,7 @@ void arch_load_cr3(mfn_t l4) { write_cr3(mfn_x(l4) << PAGE_SHIFT); }
 
 uint64_t arch_host_l4e(unsigned slot)
 {
-    return slot >= HOST_SLOT_FIRST && slot <= HOST_SLOT_LAST ? idle_l4[slot] : 0;
+    return slot >= HOST_L4_FIRST && slot <= HOST_L4_LAST ? idle_l4[slot] : 0;
 }
 
 uint64_t *arch_m2p(void) { return m2p_rw; }

@@ -1,20 +1,23 @@
 /*
- * What the host does with an exception or a syscall once entry.S has saved the frame.
+ * The C half of every entry into the host, once entry.S has saved the frame.
  *
- * From the guest (ring 3): pvx cannot bounce exceptions to the guest yet (no trap table
- * until the execution model), so any guest exception crashes the domain alone, with the
- * reason and a register dump; the host carries on to shut the run down cleanly.
+ * From the guest (ring 3): a hypercall (arch_syscall) or an exception/interrupt (arch_trap).
+ * A guest fault goes through guest_fault(), which tries, in this order, "the host handles
+ * it" (a fixup, later instruction emulation), "deliver it to the guest" (a bounce through its
+ * trap table) and "crash the domain" with the reason.  Either way the entry then leaves
+ * through the one exit step, arch_exit_to_guest() (vcpu.c).
  * From the host (ring 0): a fault at an instruction listed in the exception table (the
  * guest-memory copy) resumes at its fixup; an iretq that refuses a frame bound for the guest
  * crashes the guest; a #DB (never the host's own) is dropped; anything else is a host bug:
- * dump and panic with QEMU exit value 0x1f.
+ * dump and panic with exit code 0x1f.
  */
 #include <public/xen.h>
+#include "arch.h"
 #include "arch/x86/x86.h"
 #include "domain.h"
 #include "hypercall.h"
 #include "lib/lib.h"
-#include "mm/arch.h"
+#include "printk.h"
 
 static const char *const trap_names[32] = {
     "divide error", "debug", "NMI", "int3", "overflow", "bounds", "invalid opcode",
@@ -31,9 +34,9 @@ static const char *trap_name(unsigned vec)
     return vec < 32 ? "reserved exception" : "interrupt";
 }
 
-void arch_exit_qemu(unsigned value)
+void arch_stop_machine(unsigned code)
 {
-    outl(0xf4, value);
+    outl(0xf4, code);
     /* Not under QEMU's exit device: stop here. */
     for (;;)
         __asm__ volatile("cli; hlt");
@@ -60,7 +63,7 @@ void arch_panic(const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     printk("pvx: PANIC: %s\n", buf);
-    arch_exit_qemu(0x1f);
+    arch_stop_machine(0x1f);
 }
 
 struct ex_entry {
@@ -139,10 +142,54 @@ static void host_trap(struct cpu_regs *regs)
     arch_panic("exception %u in the host", vec);
 }
 
+/* "The host handles it": a fault the guest did not mean to take, resolved without the
+ * guest seeing it.  Nothing is resolved this way yet; instruction emulation goes here. */
+static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
+{
+    (void)v;
+    (void)regs;
+    return false;
+}
+
+/* "Deliver it to the guest": queue a bounce through the guest's trap table for the exit
+ * step.  A guest without a trap table cannot take one. */
+static bool bounce_to_guest(struct vcpu *v, struct cpu_regs *regs)
+{
+    (void)v;
+    (void)regs;
+    return false;
+}
+
+/* The reason a fault could not be handled, for the crash report. */
+static void describe_fault(const struct cpu_regs *regs, char *why, size_t len)
+{
+    unsigned vec = regs->entry_vector;
+
+    if (vec == TRAP_page_fault)
+        snprintf(why, len, "page fault at %016lx cr2 %016lx error %x (%s, %s, %s)",
+                 regs->rip, read_cr2(), regs->error_code,
+                 regs->error_code & 1 ? "protection" : "not present",
+                 regs->error_code & 2 ? "write" : "read",
+                 regs->error_code & 16 ? "fetch" : "data");
+    else
+        snprintf(why, len, "%s at %016lx error %x (no trap table yet)",
+                 trap_name(vec), regs->rip, regs->error_code);
+}
+
+/* A guest fault: the host handles it, else the guest does, else the domain is crashed. */
+static void guest_fault(struct vcpu *v, struct cpu_regs *regs)
+{
+    char why[160];
+
+    if (host_resolves(v, regs) || bounce_to_guest(v, regs))
+        return;
+    describe_fault(regs, why, sizeof(why));
+    domain_crash(v->domain, why);
+}
+
 static void guest_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
-    char why[160];
 
     if (vec == TRAP_nmi)
         return;
@@ -153,16 +200,7 @@ static void guest_trap(struct cpu_regs *regs)
     }
     /* A fault taken on an IST stack (double fault, machine check) has its frame there. */
     current->arch->regs = regs;
-    if (vec == TRAP_page_fault)
-        snprintf(why, sizeof(why), "page fault at %016lx cr2 %016lx error %x (%s, %s, %s)",
-                 regs->rip, read_cr2(), regs->error_code,
-                 regs->error_code & 1 ? "protection" : "not present",
-                 regs->error_code & 2 ? "write" : "read",
-                 regs->error_code & 16 ? "fetch" : "data");
-    else
-        snprintf(why, sizeof(why), "%s at %016lx error %x (no trap table yet)",
-                 trap_name(vec), regs->rip, regs->error_code);
-    domain_crash(current->domain, why);
+    guest_fault(current, regs);
 }
 
 void arch_trap(struct cpu_regs *regs)
@@ -182,23 +220,11 @@ void arch_syscall(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
-    if (regs->entry_vector != TRAP_syscall)
+    if (regs->entry_vector == TRAP_compat_syscall)
         domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
     if (!v->arch->kernel_mode)
         domain_crash(v->domain, "syscall from guest user mode: no syscall callback yet");
 
     const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
     regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args, false);
-    /*
-     * A syscall in the last two bytes below the canonical hole returns to 0x800000000000.
-     * sysretq to it would fault in ring 0 on the guest's stack (CVE-2012-0217) and iretq
-     * would fault in ring 0 too; the guest cannot run there, so it is crashed here.
-     */
-    if (!is_canonical(regs->rip)) {
-        char why[96];
-        snprintf(why, sizeof(why), "hypercall return address %016lx is not canonical", regs->rip);
-        domain_crash(v->domain, why);
-    }
-    /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
-    regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
 }

@@ -1,20 +1,14 @@
 /*
- * The x86-64 machine as the pvx host uses it: the host's virtual layout, Xen's GDT
- * selectors, the register frame every entry path saves, and thin wrappers around the
- * privileged instructions.  Only host/arch/x86/ and the host's own C files include this;
- * portable code (host/mm/, host/hypercall.c) never does.
+ * The x86-64 machine as the pvx host uses it: Xen's GDT selectors, the register frame every
+ * entry path saves, the x86 half of a vCPU, and thin wrappers around the privileged
+ * instructions.  Only host/arch/x86/ and the boot code (main.c) include this; portable code
+ * asks for machine services through host/arch.h and host/mm/arch.h.
  */
 #ifndef PVX_X86_H
 #define PVX_X86_H
 
-/* Host virtual layout (docs/design.md): L4 slots 256-271 belong to the host. */
-#define HOST_M2P_VIRT      0xffff800000000000   /* slot 256: read-only M2P, user-readable */
-#define HOST_DIRECTMAP     0xffff830000000000   /* slot 262: all machine memory, supervisor */
-#define HOST_SLOT_FIRST    256
-#define HOST_SLOT_LAST     271
-#define HOST_M2P_SLOT      256
-#define HOST_DIRECTMAP_SLOT 262
-#define HOST_LOAD_PHYS     0x100000             /* multiboot loads the image at 1 MiB */
+#include "layout.h"
+#include "pte.h"
 
 /*
  * GDT selectors, as Xen's (entries 0x1c01.. of a 15-page GDT: pages 0-13 are for a guest
@@ -26,16 +20,10 @@
 #define __HYPERVISOR_CS32  0xe018
 #define HOST_TSS_SEL       0xe040
 #define HOST_GDT_ENTRIES   (0xe050 / 8)
-
-/* Paging bits. */
-#define _PAGE_PRESENT  0x001ULL
-#define _PAGE_RW       0x002ULL
-#define _PAGE_USER     0x004ULL
-#define _PAGE_ACCESSED 0x020ULL
-#define _PAGE_DIRTY    0x040ULL
-#define _PAGE_PSE      0x080ULL
-#define _PAGE_NX       (1ULL << 63)
-#define PTE_ADDR_MASK  0x000ffffffffff000ULL
+/* The flat guest descriptors behind public arch-x86_64.h's FLAT_RING3_* selectors. */
+#define GDT_GUEST_CS32     (FLAT_RING3_CS32 & ~3)
+#define GDT_GUEST_DS32     (FLAT_RING3_DS32 & ~3)
+#define GDT_GUEST_CS64     (FLAT_RING3_CS64 & ~3)
 
 #define X86_EFLAGS_TF  0x100ULL
 #define X86_EFLAGS_IF  0x200ULL
@@ -61,7 +49,11 @@
 #define EFER_SCE       (1ULL << 0)
 #define EFER_NXE       (1ULL << 11)
 
-/* Vector numbers the entry stubs record; TRAP_syscall marks a syscall frame. */
+/*
+ * Vector numbers the entry stubs record.  TRAP_syscall is a flag above the 8-bit vector, as
+ * in Xen: the frame came in by `syscall` (or the guest's iret said VGCF_in_syscall), so the
+ * guest's rcx and r11 are dead and the exit may use sysretq, which clobbers them.
+ */
 #define TRAP_divide_error   0
 #define TRAP_debug          1
 #define TRAP_nmi            2
@@ -72,7 +64,9 @@
 #define TRAP_gp_fault      13
 #define TRAP_page_fault    14
 #define TRAP_machine_check 18
+#define TRAP_invalid_op     6
 #define TRAP_syscall      256
+#define TRAP_compat_syscall 257  /* from 32-bit code: no such ABI, the guest is crashed */
 
 /* Byte offsets into struct cpu_regs, for entry.S. */
 #define REGS_RAX         80
@@ -107,10 +101,27 @@ _Static_assert(offsetof(struct cpu_regs, error_code) == REGS_ERROR_CODE, "entry.
 _Static_assert(offsetof(struct cpu_regs, rip) == REGS_RIP, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 
+/*
+ * An exception or callback the exit step must deliver to the guest kernel (Xen's struct
+ * trap_bounce): set by whoever decided the guest should see it, consumed before the
+ * registers are restored.
+ */
+#define TBF_EXCEPTION         1   /* pending */
+#define TBF_EXCEPTION_ERRCODE 2   /* push error_code in the frame */
+#define TBF_INTERRUPT         8   /* mask events on delivery */
+#define TBF_FAILSAFE         16   /* the failsafe callback: also push the data selectors */
+
+struct trap_bounce {
+    uint64_t eip;            /* guest kernel handler */
+    uint32_t error_code;
+    uint8_t flags;           /* TBF_*, 0: nothing pending */
+};
+
 /* The x86 part of a vCPU: where its saved frame lives and which guest mode it is in. */
 struct arch_vcpu {
     struct cpu_regs *regs;   /* the guest frame at the top of the host stack */
     bool kernel_mode;        /* guest kernel (true) or guest user (false) */
+    struct trap_bounce bounce;
 };
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(port)); }
@@ -150,8 +161,6 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static inline bool is_canonical(uint64_t va) { return (uint64_t)((int64_t)(va << 16) >> 16) == va; }
-
 /* Machine address <-> host pointer through the direct map. */
 static inline void *maddr_to_virt(uint64_t ma) { return (void *)(uintptr_t)(HOST_DIRECTMAP + ma); }
 static inline uint64_t virt_to_maddr(const void *p) { return (uint64_t)(uintptr_t)p - HOST_DIRECTMAP; }
@@ -161,23 +170,26 @@ void arch_cpu_init(void);
 struct cpu_regs *arch_guest_frame(void);
 extern uint8_t arch_host_stack_top[];
 
+/* vcpu.c: the one exit step back into the guest. */
+void arch_exit_to_guest(struct cpu_regs *regs);
+
 /* mm.c (the x86 side of memory): boot allocator, direct map, M2P, frame table. */
 struct boot_mem;
 void arch_memory_init(const struct boot_mem *bm);
 uint64_t arch_idle_l4_maddr(void);
 
-/* traps.c */
+/* traps.c: every entry's C half. */
 void arch_trap(struct cpu_regs *regs);
 void arch_syscall(struct cpu_regs *regs);
 void arch_dump_regs(const struct cpu_regs *regs);
-void arch_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-void arch_exit_qemu(unsigned value) __attribute__((noreturn));
 
-/* guest_access.c */
-unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly);
+/* guest_access.c: runs each guest-access refusal path once on the real machine; returns how
+ * many of the *total checks gave the wrong answer. */
+unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly,
+                                     unsigned *total);
 
 /* entry.S */
-void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));
+void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));  /* via the exit step */
 size_t arch_copy_fixup(void *dst, const void *src, size_t len);
 extern const uint8_t arch_iret_insn[];
 

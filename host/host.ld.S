@@ -1,14 +1,14 @@
 /*
- * Link map of the pvx host.  One loadable segment, linked at HOST_DIRECTMAP + physical
+ * Link map of the pvx host, run through the C preprocessor for host/layout.h.  One loadable
+ * segment, linked at HOST_DIRECTMAP + physical
  * address and loaded at 1 MiB, so that (a) the multiboot a.out-kludge loader, which copies
  * the file linearly, puts every byte where the link expects it, and (b) once the direct map
  * exists the image is simply part of it.
  */
+#include "layout.h"
+
 OUTPUT_FORMAT("elf64-x86-64")
 ENTRY(mb_entry)
-
-HOST_DIRECTMAP = 0xffff830000000000;
-HOST_LOAD_PHYS = 0x100000;
 
 PHDRS
 {

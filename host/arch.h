@@ -1,0 +1,47 @@
+/*
+ * What portable host code (the files in host/, and host/mm/ through mm/arch.h) may ask of
+ * the machine it runs on.  host/arch/x86/ implements it; nothing portable includes an arch
+ * header or reads a register, so the domain, builder and hypercall code stay
+ * machine-independent.
+ */
+#ifndef PVX_ARCH_H
+#define PVX_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+struct dom0_entry;
+
+/*
+ * The hypercalls that belong to the machine: those that read or rewrite the vCPU's saved
+ * register frame (iret, stack_switch, set_segment_base, ...) and the other x86-only ones.
+ * hypercall_dispatch() hands every number it does not own to this hook; the frame is the
+ * current vCPU's.  Returns the value for the guest's rax, or -XEN_ENOSYS for an unknown
+ * number.  `in_multicall` as for hypercall_dispatch().
+ */
+long arch_do_hypercall(unsigned long nr, const uint64_t args[6], bool in_multicall);
+
+/* The 4 KiB hypercall page as this machine's guests call it (Xen's stubs). */
+void arch_write_hypercall_page(uint8_t *page);
+
+/* Start the freshly built vCPU at `e` (registers, the host's self-checks, first entry).
+ * Does not return: from here the vCPU runs until its domain ends. */
+void arch_dom0_start(struct vcpu *v, const struct dom0_entry *e) __attribute__((noreturn));
+
+/* Give v its machine half (v->arch): registers, mode, pending bounce.  At vCPU creation. */
+void arch_vcpu_init(struct vcpu *v);
+
+/* Print v's saved registers (crash reports); nothing if it has none. */
+void arch_vcpu_dump(const struct vcpu *v);
+
+/* Leave every guest pagetable for the host's own, before a domain's frames are released. */
+void arch_leave_guest_pagetables(void);
+
+/* End the run: report `code` to the machine's exit device (QEMU's isa-debug-exit). */
+void arch_stop_machine(unsigned code) __attribute__((noreturn));
+
+/* A host bug: print the reason and stop the machine with exit code 0x1f. */
+void arch_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * The x86 half of a vCPU, and the one exit step every entry from the guest ends in.
+ *
+ * The exit step, the guided tour (lguest's run_guest, Xen's test_all_events, xv6's
+ * usertrapret).  Whatever brought the vCPU into the host -- a hypercall, an exception, an
+ * interrupt, or the first entry -- entry.S calls arch_exit_to_guest() with the saved frame
+ * just before it restores the registers, and this is the only place that decides what the
+ * guest runs next:
+ *   1. a bounce queued by the entry (an exception for the guest's trap table, a syscall
+ *      from guest user mode for its syscall callback) is written onto the guest kernel
+ *      stack and the frame redirected to the handler;
+ *   2. pending events, once there are any, are delivered the same way;
+ *   3. the frame is made safe to return with: rflags as a guest may hold them (IF on, IOPL
+ *      0), a canonical rip;
+ *   4. cr3 becomes the vCPU's kernel or user L4, whichever mode the frame returns to.
+ * Only then does entry.S restore the registers and leave, by sysretq when the frame allows
+ * it (TRAP_syscall) or by iretq.
+ */
+#include "arch.h"
+#include "arch/x86/x86.h"
+#include "domain.h"
+#include "lib/lib.h"
+#include "printk.h"
+
+static struct arch_vcpu arch_vcpus[PVX_MAX_VCPUS];
+
+void arch_vcpu_init(struct vcpu *v)
+{
+    struct arch_vcpu *a = &arch_vcpus[v->vcpu_id];
+
+    memset(a, 0, sizeof(*a));
+    a->kernel_mode = true;
+    v->arch = a;
+}
+
+void arch_vcpu_dump(const struct vcpu *v)
+{
+    if (v->arch && v->arch->regs)
+        arch_dump_regs(v->arch->regs);
+}
+
+/* Step 1: no trap table exists yet, so nothing ever queues a bounce. */
+static void deliver_bounce(struct vcpu *v, struct cpu_regs *regs)
+{
+    (void)regs;
+    v->arch->bounce.flags = 0;
+}
+
+/* Step 4: the L4 for the mode the frame returns to.  mm loads the kernel L4 itself on
+ * NEW_BASEPTR; the exit only has to switch when the mode and the loaded table differ. */
+static void load_guest_cr3(struct vcpu *v)
+{
+    mfn_t want = v->arch->kernel_mode ? v->mm.guest_table : v->mm.guest_table_user;
+
+    if (!mfn_valid_raw(want))
+        domain_crash(v->domain, "no pagetable for the guest mode the vCPU returns to");
+    if (read_cr3() != mfn_x(want) << PAGE_SHIFT)
+        write_cr3(mfn_x(want) << PAGE_SHIFT);
+}
+
+void arch_exit_to_guest(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (v->arch->bounce.flags)
+        deliver_bounce(v, regs);
+    /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
+    regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    /*
+     * A syscall in the last two bytes below the canonical hole returns to 0x800000000000.
+     * sysretq to it would fault in ring 0 on the guest's stack (CVE-2012-0217) and iretq
+     * would fault in ring 0 too; the guest cannot run there, so it is crashed here.
+     */
+    if (!va_is_canonical(regs->rip)) {
+        char why[96];
+        snprintf(why, sizeof(why), "%s return address %016lx is not canonical",
+                 regs->entry_vector & TRAP_syscall ? "hypercall" : "guest", regs->rip);
+        domain_crash(v->domain, why);
+    }
+    load_guest_cr3(v);
+}
