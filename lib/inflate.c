@@ -40,7 +40,7 @@ struct inflater {
     unsigned nbits;
     uint8_t *out;
     size_t out_cap, out_pos;
-    size_t window_start;        /* where this member's output began: no match reaches back past it */
+    size_t window_start;        /* this member's first output byte: no match reaches before */
     struct inflate_work *w;
     struct decomp_result res;
 };

@@ -221,11 +221,16 @@ static unsigned lzma_match(struct lzma *z, struct rc *rc, unsigned ps)
     return lzma_len(rc, &p->rep_len, ps);
 }
 
-static bool corrupt(struct decomp_result *res, const char *msg)
+static bool fail_with(struct decomp_result *res, enum decomp_status st, const char *msg)
 {
-    res->status = DECOMP_CORRUPT;
+    res->status = st;
     res->msg = msg;
     return false;
+}
+
+static bool corrupt(struct decomp_result *res, const char *msg)
+{
+    return fail_with(res, DECOMP_CORRUPT, msg);
 }
 
 /* One LZMA chunk: exactly `unpacked` bytes of output from in[pos..end). */
@@ -290,79 +295,97 @@ static bool lzma_props(struct lzma *z, uint8_t b)
 #define CTL_NEW_PROPS   0xc0
 #define CTL_DICT_RESET  0xe0
 
+/* A chunk's header: control byte, sizes, and the properties byte when it sets them. */
+struct chunk {
+    unsigned ctl;
+    size_t unpacked, packed;
+    uint8_t props;
+};
+
+static bool chunk_header(const uint8_t *in, size_t in_len, size_t *pos, struct chunk *c,
+                         struct decomp_result *res)
+{
+    if (*pos >= in_len)
+        return fail_with(res, DECOMP_TRUNCATED, "xz: LZMA2 data ends before its end marker");
+    c->ctl = in[*pos];
+    if (c->ctl == CTL_END) {
+        *pos += 1;
+        return true;
+    }
+    if (c->ctl > CTL_STORED && c->ctl < CTL_LZMA)
+        return corrupt(res, "xz: invalid LZMA2 control byte");
+    size_t hdr = c->ctl >= CTL_NEW_PROPS ? 6 : c->ctl >= CTL_LZMA ? 5 : 3;
+    if (in_len - *pos < hdr)
+        return fail_with(res, DECOMP_TRUNCATED, "xz: LZMA2 chunk header cut short");
+    const uint8_t *h = in + *pos;
+    c->unpacked = ((size_t)h[1] << 8 | h[2]) + 1;
+    c->packed = c->unpacked;
+    if (c->ctl >= CTL_LZMA) {
+        c->unpacked += (size_t)(c->ctl & 0x1f) << 16;
+        c->packed = ((size_t)h[3] << 8 | h[4]) + 1;
+    }
+    c->props = c->ctl >= CTL_NEW_PROPS ? h[5] : 0;
+    *pos += hdr;
+    if (in_len - *pos < c->packed)
+        return fail_with(res, DECOMP_TRUNCATED, "xz: LZMA2 chunk cut short");
+    return true;
+}
+
+/* What a chunk resets, in the order LZMA2 requires: the dictionary first of all, then
+ * properties after every dictionary reset, then the model. */
+struct lzma2_state {
+    bool need_dict_reset, need_props;
+};
+
+static bool chunk_resets(struct lzma *z, struct lzma2_state *st, const struct chunk *c,
+                         struct decomp_result *res)
+{
+    if (c->ctl >= CTL_DICT_RESET || c->ctl == CTL_STORED_RESET) {
+        st->need_dict_reset = false;
+        st->need_props = true;
+        z->dict_start = z->out_pos;
+    } else if (st->need_dict_reset) {
+        return corrupt(res, "xz: first LZMA2 chunk does not reset the dictionary");
+    }
+    if (c->ctl < CTL_LZMA)
+        return true;
+    if (c->ctl >= CTL_NEW_PROPS) {
+        if (!lzma_props(z, c->props))
+            return corrupt(res, "xz: invalid LZMA properties (lc + lp > 4 or pb > 4)");
+        st->need_props = false;
+    } else if (st->need_props) {
+        return corrupt(res, "xz: LZMA2 chunk without properties after a dictionary reset");
+    }
+    if (c->ctl >= CTL_STATE_RESET)
+        lzma_reset_state(z);
+    return true;
+}
+
 bool lzma2_decode(struct lzma2_work *w, uint32_t dict_size,
                   const uint8_t *in, size_t in_len, size_t *in_pos,
                   uint8_t *out, size_t out_cap, size_t *out_pos, struct decomp_result *res)
 {
     struct lzma z = { .p = &w->p, .out = out, .out_pos = *out_pos, .dict_size = dict_size };
-    bool need_dict_reset = true, need_props = true;
-    size_t pos = *in_pos;
+    struct lzma2_state st = { .need_dict_reset = true, .need_props = true };
+    struct chunk c;
     bool ok = true;
 
-    for (;;) {
-        *in_pos = pos;
-        *out_pos = z.out_pos;
-        if (!ok)
-            return false;
-        if (pos >= in_len) {
-            res->status = DECOMP_TRUNCATED;
-            res->msg = "xz: LZMA2 data ends before its end marker";
-            return false;
+    while (ok) {
+        ok = chunk_header(in, in_len, in_pos, &c, res);
+        if (ok && c.ctl == CTL_END)
+            break;
+        ok = ok && chunk_resets(&z, &st, &c, res);
+        if (ok && out_cap - z.out_pos < c.unpacked)
+            ok = fail_with(res, DECOMP_NO_SPACE, "xz: output larger than the buffer");
+        if (ok && c.ctl < CTL_LZMA) {
+            memcpy(out + z.out_pos, in + *in_pos, c.unpacked);
+            z.out_pos += c.unpacked;
+        } else if (ok) {
+            ok = lzma_chunk(&z, in, *in_pos, *in_pos + c.packed, c.unpacked, res);
         }
-        unsigned ctl = in[pos];
-        if (ctl == CTL_END) {
-            *in_pos = pos + 1;
-            return true;
-        }
-        if (ctl >= CTL_DICT_RESET || ctl == CTL_STORED_RESET) {
-            need_dict_reset = false;
-            need_props = true;
-            z.dict_start = z.out_pos;
-        } else if (need_dict_reset) {
-            return corrupt(res, "xz: first LZMA2 chunk does not reset the dictionary");
-        }
-        if (ctl > CTL_STORED && ctl < CTL_LZMA)
-            return corrupt(res, "xz: invalid LZMA2 control byte");
-
-        size_t hdr = ctl >= CTL_NEW_PROPS ? 6 : ctl >= CTL_LZMA ? 5 : 3;
-        if (in_len - pos < hdr) {
-            res->status = DECOMP_TRUNCATED;
-            res->msg = "xz: LZMA2 chunk header cut short";
-            return false;
-        }
-        const uint8_t *h = in + pos;
-        size_t unpacked = ((size_t)h[1] << 8 | h[2]) + 1, packed = unpacked;
-        if (ctl >= CTL_LZMA) {
-            unpacked += (size_t)(ctl & 0x1f) << 16;
-            packed = ((size_t)h[3] << 8 | h[4]) + 1;
-        }
-        pos += hdr;
-        if (in_len - pos < packed) {
-            res->status = DECOMP_TRUNCATED;
-            res->msg = "xz: LZMA2 chunk cut short";
-            return false;
-        }
-        if (out_cap - z.out_pos < unpacked) {
-            res->status = DECOMP_NO_SPACE;
-            res->msg = "xz: output larger than the buffer";
-            return false;
-        }
-        if (ctl < CTL_LZMA) {
-            memcpy(out + z.out_pos, in + pos, unpacked);
-            z.out_pos += unpacked;
-            pos += packed;
-            continue;
-        }
-        if (ctl >= CTL_NEW_PROPS) {
-            if (!lzma_props(&z, h[5]))
-                return corrupt(res, "xz: invalid LZMA properties (lc + lp > 4 or pb > 4)");
-            need_props = false;
-        } else if (need_props) {
-            return corrupt(res, "xz: LZMA2 chunk without properties after a dictionary reset");
-        }
-        if (ctl >= CTL_STATE_RESET)
-            lzma_reset_state(&z);
-        ok = lzma_chunk(&z, in, pos, pos + packed, unpacked, res);
-        pos += packed;
+        if (ok)
+            *in_pos += c.packed;
     }
+    *out_pos = z.out_pos;
+    return ok;
 }

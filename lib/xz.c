@@ -153,9 +153,8 @@ struct chain {
 static bool filter_flags(struct xz *x, size_t *p, size_t end, bool last, struct chain *c)
 {
     uint64_t id, psize;
-    enum vli_result r1 = vli(x->in, p, end, &id), r2 = r1 == VLI_OK ? vli(x->in, p, end, &psize) : r1;
-
-    if (r1 != VLI_OK || r2 != VLI_OK || psize > end - *p)
+    if (vli(x->in, p, end, &id) != VLI_OK || vli(x->in, p, end, &psize) != VLI_OK ||
+        psize > end - *p)
         return fail(x, DECOMP_CORRUPT, "xz: block header filter flags malformed");
     const uint8_t *prop = x->in + *p;
     *p += psize;
