@@ -1,6 +1,13 @@
-# pvx — one top-level build.  `make` builds build/host.elf, build/guest.elf and the test
-# programs; `make run` boots them; `make test` runs every test and ends with one
-# "N passed, N failed" line.  Each part keeps its own rules in <part>/build.mk.
+# pvx — one top-level build.  Each part keeps its rules in <part>/build.mk, all built with the
+# one compile rule of mk/rules.mk.
+#   make          build/host.elf, build/host-debug.elf, build/guest.elf and the profiler plugin
+#   make run      boot the guest under the pvx host in QEMU
+#   make test     build the test programs, run every suite (tests/run.sh); ends with one
+#                 "N passed, N failed, N skipped" line
+#   make fuzz     run every fuzz target longer (FUZZ_SECONDS each)
+#   make debug    QEMU paused under gdb with the host's and the guest's symbols (scripts/debug.sh)
+#   make bench    the microbenchmarks in exact instruction counts (docs/bench.md)
+#   make profile  per-symbol instruction profiles under pvx and Xen (docs/bench.md)
 
 BUILD := build
 .DEFAULT_GOAL := all
@@ -13,8 +20,9 @@ TEST_BINS :=   # userspace test programs `make test` needs built
 include host/build.mk
 include guest/build.mk
 include tests/build.mk
+include tools/profile/build.mk
 
-.PHONY: all run test fuzz deps clean
+.PHONY: all run test debug deps clean bench profile
 all: $(ALL)
 
 deps:
@@ -26,6 +34,21 @@ run: deps all
 
 test: deps all $(TEST_BINS)
 	@tests/run.sh
+
+# QEMU's gdbstub, paused at the first instruction, with the host and the guest loaded; gdb
+# with both symbol files (scripts/pvx.gdb).  DEBUG_HOST=build/host-debug.elf for the debug host.
+debug: all
+	@scripts/debug.sh
+
+# The microbenchmarks natively, under pvx and under Xen 4.17, in exact instruction counts
+# (docs/bench.md).  BENCH_ARGS passes options, e.g. BENCH_ARGS="-w" for the wall-clock table.
+bench: deps all
+	@scripts/bench.sh $(BENCH_ARGS)
+
+# Where the instructions go: per-symbol profiles of probes under pvx and Xen side by side,
+# e.g. make profile PROBES="null uvm" (docs/bench.md).
+profile: deps all
+	@scripts/profile.sh $(PROFILE_ARGS) $(PROBES)
 
 clean:
 	rm -rf $(BUILD)

@@ -35,8 +35,10 @@ void arch_vcpu_init(struct vcpu *v);
 /* Print v's saved registers (crash reports); nothing if it has none. */
 void arch_vcpu_dump(const struct vcpu *v);
 
-/* Leave every guest pagetable for the host's own, before a domain's frames are released. */
-void arch_leave_guest_pagetables(void);
+/* Let go of domain d before its frames are released: leave its pagetables for the host's
+ * own, and give back what the CPU holds of it (descriptor tables). */
+struct domain;
+void arch_domain_release(struct domain *d);
 
 /* End the run: report `code` to the machine's exit device (QEMU's isa-debug-exit). */
 void arch_stop_machine(unsigned code) __attribute__((noreturn));

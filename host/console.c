@@ -9,7 +9,7 @@
 #include "arch/x86/x86.h"
 #include "guest_access.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 #define COM1 0x3f8

@@ -14,7 +14,7 @@
 #include "domain.h"
 #include "elfnote.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
 #include "printk.h"

@@ -6,7 +6,7 @@
 #include <public/xen.h>
 #include "dom0_layout.h"
 #include "layout.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "mm/types.h"
 #include "printk.h"
 

@@ -4,11 +4,13 @@
  * which releases every frame it held, and ends the run with the exit code 0x10 + reason.
  */
 #include <public/sched.h>
+#include <public/xen.h>
 #include "arch.h"
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
+#include "mm/arch.h"
 #include "mm/mm.h"
 #include "printk.h"
 
@@ -38,6 +40,12 @@ void domain_build_and_run(const struct boot_module *mod)
     arch_dom0_start(&dom0_vcpu0, &entry);
 }
 
+struct vcpu_info *vcpu_info(const struct vcpu *v)
+{
+    struct shared_info *s = arch_map_frame(v->domain->shared_info);
+    return &s->vcpu_info[v->vcpu_id];
+}
+
 static const char *shutdown_name(unsigned reason)
 {
     static const char *const names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog" };
@@ -54,7 +62,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
     d->shutdown_reason = reason;
     console_flush_domain(d->mm.domid);
     printk("pvx: d%u shut down: %s\n", d->mm.domid, shutdown_name(reason));
-    arch_leave_guest_pagetables();
+    arch_domain_release(d);
     mm_domain_teardown(&d->mm);
     printk("pvx: d%u torn down: %lu frames released, %lu frames free\n", d->mm.domid,
            owned - d->mm.tot_pages, mm_free_frames());

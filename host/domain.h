@@ -20,12 +20,16 @@ struct domain {
     struct mm_domain mm;
     struct vcpu *vcpu[PVX_MAX_VCPUS];
     mfn_t shared_info;        /* owned by the domain, permanently writable-typed */
+    uint64_t vm_assist;       /* VMASST_TYPE_* bits the guest enabled */
     bool is_shutdown;
     unsigned shutdown_reason; /* SHUTDOWN_* */
 };
 
 /* The vCPU running on this CPU (one CPU for now). */
 extern struct vcpu *current;
+
+/* v's slot of its domain's shared_info: event mask and pending flags, cr2, time. */
+struct vcpu_info *vcpu_info(const struct vcpu *v);
 
 /* Stop the domain for good with a SHUTDOWN_* reason (sched_op shutdown, or a crash).  Does not
  * return to the guest: the host tears the domain down and ends the run. */

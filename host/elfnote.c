@@ -6,7 +6,7 @@
 #include <public/features.h>
 #include "elfnote.h"
 #include "mm/types.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static const char *const feature_names[] = {
@@ -19,8 +19,11 @@ static const char *const feature_names[] = {
     [XENFEAT_dom0] = "dom0",
 };
 
+/* What a kernel may require and still be built: writable_page_tables (stores into its own
+ * L1 tables are emulated, as Xen always does for PV), pae_pgdir_above_4gb and dom0. */
 const uint32_t elfnote_features_offered =
-    (1U << XENFEAT_pae_pgdir_above_4gb) | (1U << XENFEAT_dom0);
+    (1U << XENFEAT_writable_page_tables) | (1U << XENFEAT_pae_pgdir_above_4gb) |
+    (1U << XENFEAT_dom0);
 
 /* Note strings end up in the host log: anything but printable ASCII becomes '?', so an image
  * cannot start a line of its own there (a forged "pvx: ..." line) or send terminal escapes. */

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "lib/elf.h"
+#include "hostlib/elf.h"
 
 #define ELFNOTE_UNSET (~0ULL)
 

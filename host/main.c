@@ -6,7 +6,7 @@
  */
 #include "arch/x86/x86.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
 
@@ -211,5 +211,6 @@ void host_start(uint32_t mbi_phys, uint32_t magic)
     mod.cmdline = mods[0].string ? maddr_to_virt(mods[0].string) : "";
 
     arch_memory_init(&bm);
+    arch_gdt_window_init();
     domain_build_and_run(&mod);
 }

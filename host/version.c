@@ -9,7 +9,7 @@
 #include "guest_access.h"
 #include "host.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 
 #define PVX_XEN_MAJOR 4
 #define PVX_XEN_MINOR 17
@@ -18,10 +18,12 @@
 #define PVX_CHANGESET "unknown"
 #endif
 
-/* Features pvx offers a PV dom0: only what it really implements. */
+/* Features pvx offers a PV dom0: those of Xen 4.17's that pvx implements (MMU_PT_UPDATE_
+ * PRESERVE_AD; CLEAR_PAGE and COPY_PAGE), and dom0. */
 static uint32_t features_submap0(void)
 {
-    return 1U << XENFEAT_dom0;
+    return (1U << XENFEAT_mmu_pt_update_preserve_ad) | (1U << XENFEAT_highmem_assist) |
+           (1U << XENFEAT_dom0);
 }
 
 static long copy_string(uint64_t arg, const char *s, size_t size)

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 #include <public/xen.h>
-#include "lib/lib.h"
+#include "guestlib/lib.h"
 
 enum platform { PLATFORM_NATIVE, PLATFORM_PVX, PLATFORM_XEN };
 

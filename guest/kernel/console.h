@@ -6,7 +6,7 @@
 #ifndef GUEST_CONSOLE_H
 #define GUEST_CONSOLE_H
 
-#include "lib/lib.h"
+#include "guestlib/lib.h"
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_flush(void);

@@ -2,7 +2,7 @@
  * A bump allocator over the spare tail of the boot region.
  */
 #include "kernel/frames.h"
-#include "lib/lib.h"
+#include "guestlib/lib.h"
 
 static uint64_t next_va, end_va;
 

@@ -7,6 +7,8 @@
 #define PVX_MM_ARCH_H
 
 #include "mm/types.h"
+
+struct mm_vcpu;
 #include "printk.h"
 
 /* A host pointer to the 4 KiB contents of machine frame `mfn` (which must exist). */
@@ -26,6 +28,16 @@ void arch_invlpg(uint64_t va);
  * host keeps running on it.  Like Xen's write_ptbase, it must not leave stale global guest
  * entries behind (see arch_flush_tlb_local). */
 void arch_load_cr3(mfn_t l4);
+
+/* Check one guest segment descriptor (8 bytes) for the CPU the host runs on and fix it up
+ * for guest privilege, as Xen's check_descriptor does; false if the guest may not have it.
+ * mm calls it on every descriptor of a frame taking the seg_desc type, and on each
+ * update_descriptor. */
+bool arch_check_descriptor(uint64_t *desc);
+
+/* The vCPU's LDT (SET_LDT) changed: drop what was mapped of the old one and load the new
+ * base and size. */
+void arch_ldt_changed(struct mm_vcpu *v);
 
 /* The host's entry for L4 slot `slot` (256..271): written into every guest L4 validated. */
 uint64_t arch_host_l4e(unsigned slot);

@@ -249,6 +249,20 @@ static bool is_pagetable_type(unsigned type)
     return type >= MM_TYPE_L1 && type <= MM_TYPE_L4;
 }
 
+/* A frame becoming a descriptor table (GDT or LDT frame): every descriptor must be one the
+ * guest may have, fixed up as it goes (Xen's alloc_segdesc_page). */
+static int check_seg_desc_frame(struct page_info *pg)
+{
+    uint64_t *desc = arch_map_frame(mm_page_mfn(pg));
+    int rc = 0;
+
+    for (unsigned i = 0; i < PAGE_SIZE / sizeof(*desc) && rc == 0; i++)
+        if (!arch_check_descriptor(&desc[i]))
+            rc = REFUSE(-XEN_EINVAL, "descriptor the guest may not have");
+    arch_unmap_frame(desc);
+    return rc;
+}
+
 /*
  * One more reference to `type` on pg (the caller holds a general reference).  If the type
  * count is zero the frame may take a new type; a pagetable type is then validated, which
@@ -274,7 +288,8 @@ int mm_get_page_type(struct page_info *pg, unsigned type)
         pg->type = (uint8_t)type;
         pg->flags &= (uint8_t)~PGF_VALIDATED;
         pg->type_count = 1;
-        rc = is_pagetable_type(type) ? mm_validate_table(pg, type) : 0;
+        rc = is_pagetable_type(type) ? mm_validate_table(pg, type) :
+             type == MM_TYPE_SEG_DESC ? check_seg_desc_frame(pg) : 0;
         if (rc != 0) {
             /* Refused: the frame keeps its old type, as if never asked. */
             pg->type_count = 0;

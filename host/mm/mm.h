@@ -67,6 +67,14 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
 int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, uint64_t val,
                          uint64_t flags);
 
+/* update_descriptor: write the descriptor `desc` at machine address `maddr` of a frame d
+ * owns (arch_check_descriptor decides what is allowed). */
+int mm_update_descriptor(struct mm_domain *d, uint64_t maddr, uint64_t desc);
+
+/* The L1 entry that maps `va` in v's kernel pagetable, read through validated tables only
+ * (Xen's guest_get_eff_kern_l1e).  0, or -XEN_EINVAL when no L1 table maps va. */
+int mm_guest_l1e(const struct mm_vcpu *v, uint64_t va, uint64_t *pte);
+
 /* --- teardown and audit ---------------------------------------------------------------------- */
 
 /* Drop every base pointer, pin and type; release every frame `d` owns.  Afterwards no frame

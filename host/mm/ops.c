@@ -223,7 +223,7 @@ static int copy_page(struct mm_domain *d, uint64_t dst_mfn, uint64_t src_mfn)
 }
 
 /* Xen checks page alignment, the address range and at most 8192 entries; the LDT frames
- * themselves are typed when first used, which comes with the execution model. */
+ * themselves are typed seg_desc when the CPU first uses them (arch_ldt_changed). */
 static int set_ldt(struct mm_vcpu *v, uint64_t base, unsigned ents)
 {
     uint64_t ptr = ents ? base : 0;
@@ -232,6 +232,7 @@ static int set_ldt(struct mm_vcpu *v, uint64_t base, unsigned ents)
         return REFUSE(-XEN_EINVAL, "bad SET_LDT arguments");
     v->ldt_base = ptr;
     v->ldt_ents = ents;
+    arch_ldt_changed(v);
     return 0;
 }
 
@@ -297,7 +298,7 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
 /* The L1 table that maps `va` in v's kernel pagetable, walked through validated tables only
  * (each level holds the next one's type, so the walk reads no unchecked frame).  NULL if any
  * level is missing. */
-static struct page_info *l1_for_va(struct mm_vcpu *v, uint64_t va)
+static struct page_info *l1_for_va(const struct mm_vcpu *v, uint64_t va)
 {
     mfn_t table = v->guest_table;
     unsigned level;
@@ -346,6 +347,51 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
         arch_invlpg(va);
         break;
     }
+    return 0;
+}
+
+/* --- update_descriptor --------------------------------------------------------------------- */
+
+/*
+ * Write one descriptor into a frame the domain owns (Xen's do_update_descriptor): a frame in
+ * use as a descriptor table takes the update in place; any other must be able to take the
+ * writable type, so a pagetable cannot be written this way.
+ */
+int mm_update_descriptor(struct mm_domain *d, uint64_t maddr, uint64_t desc)
+{
+    struct page_info *pg;
+    unsigned type;
+    uint64_t *p;
+
+    if ((maddr & 7) != 0 || !arch_check_descriptor(&desc))
+        return REFUSE(-XEN_EINVAL, "misaligned or forbidden descriptor");
+    pg = mm_get_page_from_mfn(maddr >> PAGE_SHIFT, d);
+    if (pg == NULL)
+        return REFUSE(-XEN_EINVAL, "descriptor in a frame the domain does not own");
+    type = pg->type == MM_TYPE_SEG_DESC && pg->type_count > 0 ? MM_TYPE_SEG_DESC
+                                                             : MM_TYPE_WRITABLE;
+    if (mm_get_page_type(pg, type) != 0) {
+        mm_put_page(pg);
+        return REFUSE(-XEN_EINVAL, "descriptor in a frame that cannot be written");
+    }
+    p = arch_map_frame(mm_page_mfn(pg));
+    p[(maddr & (PAGE_SIZE - 1)) / 8] = desc;
+    arch_unmap_frame(p);
+    mm_put_page_type(pg);
+    mm_put_page(pg);
+    return 0;
+}
+
+int mm_guest_l1e(const struct mm_vcpu *v, uint64_t va, uint64_t *pte)
+{
+    struct page_info *l1;
+    const uint64_t *pt;
+
+    if (!va_is_guest(va) || (l1 = l1_for_va(v, va)) == NULL)
+        return -XEN_EINVAL;
+    pt = arch_map_frame(mm_page_mfn(l1));
+    *pte = pt[(va >> 12) & 511];
+    arch_unmap_frame(pt);
     return 0;
 }
 

@@ -4,22 +4,11 @@
 ABI_TEST   := $(BUILD)/tests/abi/abi-test
 ABI_OBJS   := $(addprefix $(BUILD)/tests/abi/,abi_pvx.o abi_xen.o main.o)
 ABI_CFLAGS := -std=gnu11 -g -O1 $(WARN)
-
-$(BUILD)/tests/abi/abi_pvx.o: tests/abi/abi_pvx.c tests/abi/checks.def tests/abi/abi.h $(wildcard include/public/*.h)
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(CC) $(ABI_CFLAGS) -Iinclude -MMD -MP -c $< -o $@
-$(BUILD)/tests/abi/abi_xen.o: tests/abi/abi_xen.c tests/abi/checks.def tests/abi/abi.h
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(CC) $(ABI_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/tests/abi/main.o: tests/abi/main.c tests/abi/abi.h
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(CC) $(ABI_CFLAGS) -MMD -MP -c $< -o $@
+$(eval $(call compile_rules,$(BUILD)/tests/abi,tests/abi,ABI_CFLAGS))
+$(BUILD)/tests/abi/abi_pvx.o: ABI_CFLAGS += -Iinclude
 
 $(ABI_TEST): $(ABI_OBJS)
-	$(call say,CC,$@)
+	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $^
 
 TEST_BINS += $(ABI_TEST)

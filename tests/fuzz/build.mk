@@ -1,37 +1,52 @@
-# The mm fuzzer: host/mm/*.c, host/hypercall.c (with the debug audit on) and the fake machine
-# of tests/unit/, built by clang with libFuzzer, ASan and UBSan into one program.
-#   make fuzz FUZZ_SECONDS=600     fuzz for as long as asked (default 60 s); findings and new
-#                                  inputs go to build/tests/fuzz/{corpus,crash-*}
-# tests/suites/25-fuzz.sh runs a short fixed-seed run as part of `make test`.
+# The libFuzzer targets: portable pvx code built by clang with libFuzzer, ASan and UBSan
+# (FUZZ_CFLAGS; objects in build/fuzz/<source path>.o), one program per target,
+# build/tests/fuzz/<name>-fuzz, with its seeds in tests/fuzz/seeds/<name>/:
+#   mm-fuzz   host/mm and host/hypercall.c (debug audit on) over tests/unit's fake machine:
+#             random guest hypercall sequences against two simulated domains
+#   elf-fuzz  the ELF reader (host/hostlib/elf.c): any bytes as an image, every note walked
+#
+#   make fuzz FUZZ_SECONDS=600        every target in turn, each for as long as asked (60 s)
+#   make fuzz-elf FUZZ_SECONDS=600    one target
+# New inputs and findings go to build/tests/fuzz/<name>/{corpus,crash-*}.
+# tests/suites/25-fuzz.sh runs each target for a fixed number of executions in `make test`.
+#
+# A new target: tests/fuzz/fuzz_<name>.c with LLVMFuzzerTestOneInput, seeds in
+# tests/fuzz/seeds/<name>/, one line below, and its execution count in 25-fuzz.sh.
 
 FUZZ_CC      ?= clang
-FUZZ_BIN     := $(BUILD)/tests/fuzz/mm-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS    := $(filter-out host/mm/audit.c,$(wildcard host/mm/*.c)) host/hypercall.c host/refuse.c \
-                tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c
-FUZZ_BASE    := -std=gnu11 -g -O2 $(WARN) -Iinclude -Ihost -Itests/unit -DPVX_UNIT=1 \
-                -DPVX_DEBUG=1 -DFAKE_FRAMES=64 -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The audit is the oracle, not the code under test: no coverage feedback from its loops
 # (they would steer the fuzzer and cost most of its time), sanitizers still on.
-FUZZ_AUDIT_O := $(BUILD)/tests/fuzz/audit.o
+FUZZ_COVERAGE := -fsanitize=fuzzer-no-link
+FUZZ_CFLAGS   = -std=gnu11 -g -O2 $(WARN) -Iinclude -I. -Ihost -Itests/unit -DPVX_DEBUG=1 \
+                -DFAKE_FRAMES=64 $(FUZZ_COVERAGE) -fsanitize=address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(eval $(call compile_rules,$(BUILD)/fuzz,,FUZZ_CFLAGS,FUZZ_CC))
+$(BUILD)/fuzz/host/%.o $(BUILD)/fuzz/lib/%.o: FUZZ_CFLAGS += -include tests/unit/lib_names.h
+$(BUILD)/fuzz/host/mm/audit.o: FUZZ_COVERAGE :=
 
-$(FUZZ_AUDIT_O): host/mm/audit.c $(wildcard host/mm/*.h)
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=address,undefined -c -o $@ $<
+.PHONY: fuzz
+#   $(call fuzz_target,NAME,SOURCES): build/tests/fuzz/NAME-fuzz from SOURCES and lib/, and
+#   `make fuzz-NAME`
+define fuzz_target
+$(BUILD)/tests/fuzz/$(1)-fuzz: $(call objs,$(BUILD)/fuzz,,$(2) $(wildcard lib/*.c))
+	@mkdir -p $$(dir $$@)
+	$$(call say,LD,$$@)
+	$$(Q)$$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $$@ $$^
+FUZZ_BINS += $(BUILD)/tests/fuzz/$(1)-fuzz
+.PHONY: fuzz-$(1)
+fuzz-$(1): $(BUILD)/tests/fuzz/$(1)-fuzz
+	@mkdir -p $(BUILD)/tests/fuzz/$(1)/corpus
+	$(BUILD)/tests/fuzz/$(1)-fuzz -max_total_time=$$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(BUILD)/tests/fuzz/$(1)/ $(BUILD)/tests/fuzz/$(1)/corpus tests/fuzz/seeds/$(1)
+fuzz: fuzz-$(1)
+endef
 
-$(FUZZ_BIN): $(FUZZ_SRCS) $(FUZZ_AUDIT_O) $(wildcard host/mm/*.h) tests/unit/fake_arch.h \
-             tests/unit/world.h
-	@mkdir -p $(dir $@)
-	$(call say,FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_SRCS) $(FUZZ_AUDIT_O)
+$(eval $(call fuzz_target,mm,$(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
+    tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c))
+$(eval $(call fuzz_target,elf,host/hostlib/elf.c tests/fuzz/fuzz_elf.c))
 
 # Only where clang is installed; 25-fuzz.sh reports a SKIP otherwise.
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
-TEST_BINS += $(FUZZ_BIN)
+TEST_BINS += $(FUZZ_BINS)
 endif
-
-fuzz: $(FUZZ_BIN)
-	@mkdir -p $(BUILD)/tests/fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(BUILD)/tests/fuzz/ \
-	    $(BUILD)/tests/fuzz/corpus tests/fuzz/seeds

@@ -3,9 +3,9 @@
  *  mm-recursive-l4-rw:  an L4 entry pointing back at the L4 itself with RW (a writable
  *                       linear pagetable, which would let the guest write its own tables)
  *                       is refused and leaves the slot empty.
- *  mm-recursive-l4-ro:  the same entry read-only is accepted by Xen (its linear-pagetable
- *                       rule) and maps the L4 at the self-referencing VA; clearing works.
- *                       pvx may refuse it instead -- docs/abi.md says which and why.
+ *  mm-recursive-l4-ro:  the same entry read-only is accepted (Xen's linear-pagetable rule,
+ *                       which pvx follows exactly: docs/abi.md) and maps the L4 at the
+ *                       self-referencing VA; clearing works.
  */
 #include "mm.h"
 

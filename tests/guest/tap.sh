@@ -1,9 +1,16 @@
-# TAP helpers shared by the guest boot suites (30-boot-native, 32-boot-xen, 40/41-guest-mm).
-# Sourced, not run.  Each helper prints exactly one TAP line.
+# TAP helpers shared by the guest suites (30-32 boots, 40-42 in-guest tests).  Sourced, not
+# run.  Each tap* helper prints exactly one TAP line, unless told otherwise.
 
-# tap NAME CONDITION-STATUS [WHY]: "ok - NAME" if status is 0, else "not ok - NAME (WHY)".
+# tap NAME STATUS [WHY]: "ok - NAME" if STATUS is 0, else "not ok - NAME (WHY)".  Inside
+# every_run the result is recorded for the merge instead of printed.
 tap() {
-  if [ "$2" -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1${3:+ ($3)}"; fi
+  if [ -n "${TAP_RECORD:-}" ]; then
+    printf '%s\t%s\t%s\n' "$2" "$1" "${3:-}" >> "$TAP_RECORD"
+  elif [ "$2" -eq 0 ]; then
+    echo "ok - $1"
+  else
+    echo "not ok - $1${3:+ ($3)}"
+  fi
 }
 
 # tap_grep NAME REGEX LOG: the log has a line matching REGEX.
@@ -21,16 +28,43 @@ tap_walk() {
   tap "$1 (${line:-no verdict line})" $? "want N > 0 checked, 0 mismatches"
 }
 
+# --- boots timed three times ---------------------------------------------------------------
+
 # timed_thrice FN: run `FN N` for N = 1, 2, 3 (N names that run's log); sets `times` (wall
-# seconds of each run, for the median the suites report) and `first_rc` (run 1's status).
+# seconds of each run, for the median the suites report) and `rcs` (each run's status).
 timed_thrice() {
-  local i s rc
-  times=()
+  local i s
+  times=() rcs=()
   for i in 1 2 3; do
-    s=$(date +%s.%N); "$1" "$i"; rc=$?
+    s=$(date +%s.%N); "$1" "$i"; rcs+=($?)
     times+=("$(printf "%.2f" "$(echo "$(date +%s.%N) - $s" | bc)")")
-    [ "$i" -eq 1 ] && first_rc=$rc
   done
+}
+
+# every_run CHECKS: run `CHECKS N` for every timed run N; CHECKS makes its checks with tap,
+# tap_grep and tap_walk on run N's log and status (${rcs[N-1]}), the same checks in the same
+# order each time.  Each check is then printed once, named as in run 1: ok only if it held
+# in every run, else not ok naming the runs where it did not and why.
+every_run() {
+  local fn=$1 dir i
+  dir=$(mktemp -d)
+  for i in "${!rcs[@]}"; do
+    : > "$dir/$((i + 1))"
+    TAP_RECORD=$dir/$((i + 1)) "$fn" $((i + 1))
+  done
+  local n=${#rcs[@]}
+  if [ "$(for f in "$dir"/*; do wc -l < "$f"; done | sort -u | wc -l)" -ne 1 ]; then
+    echo "not ok - $fn: the $n runs did not make the same number of checks (see $dir)"
+    return
+  fi
+  paste "$dir"/* | awk -F'\t' -v n="$n" '{
+      bad = ""
+      for (r = 0; r < n; r++)
+        if ($(3 * r + 1) != 0) bad = bad (bad == "" ? "" : "; ") "run " r + 1 ": " $(3 * r + 3)
+      if (bad == "") printf "ok - %s (all %d runs)\n", $2, n
+      else printf "not ok - %s (%s)\n", $2, bad
+    }'
+  rm -rf "$dir"
 }
 
 # median of the numbers given
@@ -38,36 +72,131 @@ median() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
+# --- in-guest test verdicts -----------------------------------------------------------------
+
 # Guest lines may carry the hypervisor's per-domain prefix ("(d0) " under pvx).
 XTF_LINE='^(\(d[0-9]+\) )?xtf: '
+XTF_VERDICT="${XTF_LINE}[a-z0-9-]+: (SUCCESS|SKIP|ERROR|FAILURE)"
 
-# xtf_outcomes LOG OUT: write "name OUTCOME" lines for every verdict line in LOG.
+# xtf_outcomes LOG OUT: write "name OUTCOME [why]" lines for every verdict line in LOG.
 xtf_outcomes() {
   tr -d '\r' < "$1" |
-    sed -nE "s/${XTF_LINE}([a-z0-9-]+): (SUCCESS|SKIP|ERROR|FAILURE)( *:.*)?\$/\\2 \\3/p" > "$2"
+    sed -nE "s/${XTF_LINE}([a-z0-9-]+): (SUCCESS|SKIP|ERROR|FAILURE)(: (.*))?\$/\\2 \\3 \\5/p" |
+    sed -E 's/ +$//' > "$2"
 }
 
-# tap_xtf PLATFORM LOG: one TAP line per in-guest test verdict in LOG (a failing line if none).
+# outcome_of NAME OUTCOMES: the outcome (field 2) and why (the rest) of NAME, or nothing.
+outcome_of() { awk -v n="$1" '$1 == n { print $2; exit }' "$2"; }
+why_of() { awk -v n="$1" '$1 == n { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$2"; }
+
+# tap_xtf PLATFORM LOG [REFERENCE]: one TAP line per in-guest test verdict in LOG; a SKIP is
+# a TAP skip, ERROR and FAILURE fail.  With REFERENCE (an xtf_outcomes file of another run
+# of the same tests), every test it names that has no verdict in LOG fails too.  No verdict
+# at all is one failing line.
 tap_xtf() {
-  local platform=$1 log=$2 n=0 name outcome why
-  while IFS= read -r line; do
-    line=${line%$'\r'}
-    line=${line#(d*) }
-    name=$(sed -E 's/^xtf: ([a-z0-9-]+): .*/\1/' <<<"$line")
-    outcome=$(sed -E 's/^xtf: [a-z0-9-]+: ([A-Z]+).*/\1/' <<<"$line")
-    why=$(sed -nE 's/^xtf: [a-z0-9-]+: [A-Z]+: (.*)/\1/p' <<<"$line")
+  local platform=$1 log=$2 ref=${3:-} mine name outcome why
+  mine=$(mktemp)
+  xtf_outcomes "$log" "$mine"
+  while read -r name outcome why; do
     case $outcome in
       SUCCESS) echo "ok - $platform: $name" ;;
-      SKIP) echo "ok - $platform: $name # SKIP $why" ;;
+      SKIP) echo "ok - $platform: $name # SKIP ${why:-no reason given}" ;;
       *) echo "not ok - $platform: $name ($outcome: $why)" ;;
     esac
-    n=$((n + 1))
-  done < <(grep -E "${XTF_LINE}[a-z0-9-]+: (SUCCESS|SKIP|ERROR|FAILURE)" "$log")
-  [ $n -gt 0 ] || echo "not ok - $platform: no in-guest test verdicts in $log"
+  done < "$mine"
+  [ -s "$mine" ] || echo "not ok - $platform: no in-guest test verdicts in $log"
+  if [ -n "$ref" ]; then
+    for name in $(cut -d' ' -f1 "$ref"); do
+      [ -n "$(outcome_of "$name" "$mine")" ] ||
+        echo "not ok - $platform: $name: no verdict (it ran in the reference run)"
+    done
+  fi
+  rm -f "$mine"
 }
 
-# xen_reference OUT: the in-guest test outcomes under real Xen ("name OUTCOME" lines),
-# reusing build/tests/xen-mm.outcomes when it is newer than build/guest.elf.
+# tap_xtf_summary PLATFORM LOG: the runner's summary line is there and its four counts are
+# those of the verdict lines above it (nothing lost, nothing counted twice).
+tap_xtf_summary() {
+  local platform=$1 log=$2 line want got
+  line=$(tr -d '\r' < "$log" | grep -m1 -E "${XTF_LINE}summary: ")
+  want=$(sed -nE 's/.*summary: ([0-9]+) success, ([0-9]+) skip, ([0-9]+) error, ([0-9]+) failure.*/\1 \2 \3 \4/p' <<<"$line")
+  got=$(tr -d '\r' < "$log" | grep -E "$XTF_VERDICT" |
+        sed -nE "s/${XTF_LINE}[a-z0-9-]+: ([A-Z]+).*/\\2/p" | awk '
+          { c[$1]++ } END { printf "%d %d %d %d", c["SUCCESS"], c["SKIP"], c["ERROR"], c["FAILURE"] }')
+  [ -n "$want" ] && [ "$want" = "$got" ]
+  tap "$platform: summary line agrees with the verdicts (success skip error failure: $got)" $? \
+      "summary says '${want:-no summary line}'"
+}
+
+# --- pvx against Xen --------------------------------------------------------------------------
+
+# abi_differences: docs/abi.md's table of differences (the table under "## Differences from
+# Xen"), one "test<TAB>why" line per test named, in backquotes, in the row's "test" cell.
+# Status 2 (and a message) if the table or its "test" or "why" column is missing.
+abi_differences() {
+  awk '
+    function trim(s) { gsub(/^ +| +$/, "", s); return s }
+    /^## / { insec = ($0 ~ /^## Differences from Xen/); next }
+    !insec || !/^\|/ { next }
+    {
+      line = $0; gsub(/\\\|/, "\001", line)         # an escaped | is not a cell border
+      n = split(line, c, "|")
+      if (!tcol) {
+        for (i = 2; i < n; i++) {
+          h = trim(c[i]); if (h == "test") tcol = i; if (h == "why") wcol = i
+        }
+        if (!tcol || !wcol) exit
+        next
+      }
+      if (c[tcol] ~ /^[ :-]+$/) next                 # the separator row
+      why = trim(c[wcol]); gsub(/\001/, "|", why)
+      cell = c[tcol]
+      while (match(cell, /`[^`]+`/)) {
+        printf "%s\t%s\n", substr(cell, RSTART + 1, RLENGTH - 2), why
+        cell = substr(cell, RSTART + RLENGTH)
+      }
+    }
+    END { if (!tcol || !wcol) { print "docs/abi.md: no table of differences with test and why columns" > "/dev/stderr"; exit 2 } }' docs/abi.md
+}
+
+# abi_difference NAME: does test NAME have a row in docs/abi.md's table of differences?
+# Prints the row's "why"; status 0 if it has one.
+abi_difference() {
+  abi_differences | awk -F'\t' -v n="$1" '$1 == n { print $2; found = 1; exit } END { exit !found }'
+}
+
+# abi_difference_names PREFIX: the test names in the table of differences that start with
+# PREFIX, one per line.
+abi_difference_names() {
+  abi_differences | awk -F'\t' -v p="$1" 'index($1, p) == 1 { print $1 }'
+}
+
+# tap_compare A OUTCOMES_A B OUTCOMES_B: one TAP line per test in either file.  Both SUCCESS:
+# ok.  Both SKIP: a TAP skip (nothing was compared).  Both ERROR or FAILURE: not ok (no
+# verdict to compare).  Different: ok only if the test has a row in docs/abi.md's table of
+# differences; a test with no verdict on one side is never ok.
+tap_compare() {
+  local a=$1 fa=$2 b=$3 fb=$4 name oa ob why
+  for name in $(cut -d' ' -f1 "$fa" "$fb" | sort -u); do
+    oa=$(outcome_of "$name" "$fa"); ob=$(outcome_of "$name" "$fb")
+    if [ -z "$oa" ] || [ -z "$ob" ]; then
+      echo "not ok - compare $name: $a ${oa:-no verdict}, $b ${ob:-no verdict}"
+    elif [ "$oa" = "$ob" ]; then
+      case $oa in
+        SUCCESS) echo "ok - compare $name: $a and $b both SUCCESS" ;;
+        SKIP) echo "ok - compare $name # SKIP both skipped ($a: $(why_of "$name" "$fa"))" ;;
+        *) echo "not ok - compare $name: $a and $b both $oa, nothing to compare" ;;
+      esac
+    elif why=$(abi_difference "$name"); then
+      echo "ok - compare $name: $a $oa, $b $ob (docs/abi.md: $why)"
+    else
+      echo "not ok - compare $name: $a $oa, $b $ob (no row for it in docs/abi.md's differences)"
+    fi
+  done
+}
+
+# xen_reference OUT: the in-guest test outcomes under real Xen (xtf_outcomes lines), reusing
+# build/tests/xen-mm.outcomes when it is newer than build/guest.elf.
 xen_reference() {
   local ref=build/tests/xen-mm.outcomes
   if [ ! -s "$ref" ] || [ "$ref" -ot build/guest.elf ]; then

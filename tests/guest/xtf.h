@@ -13,7 +13,7 @@
 #ifndef XTF_H
 #define XTF_H
 
-#include "lib/lib.h"
+#include "guestlib/lib.h"
 
 enum xtf_outcome { XTF_SUCCESS, XTF_SKIP, XTF_ERROR, XTF_FAILURE, XTF_NOTHING };
 

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# The userspace unit tests (tests/unit/, cmocka, ASan + UBSan): the mm core over the fake
-# machine (mm-unit) and the shared string/format library (lib-unit).  Each test case is one
+# The userspace unit tests (tests/unit/, cmocka, ASan + UBSan): one program per portable
+# module, each named on a unit_program line of tests/unit/build.mk (mm-unit: host/mm over the
+# fake machine; lib-unit: the shared lib/; elf-unit: the ELF reader).  Each test case is one
 # TAP line; a program that is missing or fails as a whole fails the suite.
 set -u
 cd "$(dirname "$0")/../.."
+progs=$(sed -nE 's/^\$\(eval \$\(call unit_program,([a-z0-9-]+),.*/\1/p' tests/unit/build.mk)
+if [ -z "$progs" ]; then
+  echo "not ok - unit: no unit_program line in tests/unit/build.mk"
+  exit 1
+fi
 rc=0
-for bin in build/tests/unit/mm-unit build/tests/unit/lib-unit; do
+for p in $progs; do
+  bin=build/tests/unit/$p
   if [ ! -x "$bin" ]; then
     echo "not ok - unit: $bin is not built (run make $bin)"
     rc=1
     continue
   fi
-  CMOCKA_MESSAGE_OUTPUT=TAP "$bin" || rc=1
+  echo "# $p"
+  CMOCKA_MESSAGE_OUTPUT=TAP "$bin" || { echo "# $p exited with status $?"; rc=1; }
 done
 exit $rc

@@ -1,38 +1,37 @@
-# The mm unit tests: host/mm/*.c and host/hypercall.c built for userspace with ASan and
-# UBSan (UNIT_CFLAGS, build/unit/...), over the fake machine in tests/unit/.  The debug
-# audit in hypercall.c is on, so every hypercall the tests make is audited as well.
+# The unit-test programs: portable pvx code built for userspace with ASan and UBSan
+# (UNIT_CFLAGS; objects in build/unit/<source path>.o) and linked with cmocka, one program
+# per module, each from its own tests/unit/test_<module>.c with a main():
+#   mm-unit    host/mm and host/hypercall.c over the fake machine of fake_arch.c and world.c
+#              (the debug audit in hypercall.c on, so every hypercall the tests make is audited)
+#   lib-unit   the shared lib/
+#   elf-unit   the ELF reader, host/hostlib/elf.c
+# Portable host code and lib/ are compiled with their string functions renamed lib_*
+# (lib_names.h) and every program links lib/, so the code under test calls pvx's functions
+# while libc, cmocka and the sanitizers keep their own.
+#
+# A new module: write tests/unit/test_<module>.c (cmocka groups, a main() that runs them and
+# returns non-zero if one failed), then add one line below:
+#   $(eval $(call unit_program,<module>-unit,<sources under test> tests/unit/test_<module>.c))
+# tests/suites/20-unit.sh runs every program named on such a line.
 
-UNIT_TEST      := $(BUILD)/tests/unit/mm-unit
-UNIT_MM_SRCS   := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c
-UNIT_FAKE_SRCS := tests/unit/fake_arch.c tests/unit/world.c
-UNIT_SRCS      := $(UNIT_MM_SRCS) $(UNIT_FAKE_SRCS) tests/unit/helpers.c \
-                  tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c
-UNIT_OBJS      := $(patsubst %.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
-
+UNIT_LIB_SRCS := $(wildcard lib/*.c)
+$(eval $(call compile_rules,$(BUILD)/unit,,UNIT_CFLAGS))
+$(BUILD)/unit/host/%.o $(BUILD)/unit/lib/%.o: UNIT_CFLAGS += -include tests/unit/lib_names.h
 $(BUILD)/unit/host/%.o: UNIT_CFLAGS += -DPVX_DEBUG=1
 $(BUILD)/unit/tests/unit/%.o: UNIT_CFLAGS += -Itests/unit
 
-$(UNIT_TEST): $(UNIT_OBJS)
-	@mkdir -p $(dir $@)
-	$(call say,LD,$@)
-	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
+#   $(call unit_program,NAME,SOURCES): build/tests/unit/NAME from SOURCES and lib/
+define unit_program
+$(BUILD)/tests/unit/$(1): $(call objs,$(BUILD)/unit,,$(2) $(UNIT_LIB_SRCS))
+	@mkdir -p $$(dir $$@)
+	$$(call say,LD,$$@)
+	$$(Q)$$(CC) $$(UNIT_LDFLAGS) -o $$@ $$^ -lcmocka
+TEST_BINS += $(BUILD)/tests/unit/$(1)
+endef
 
-TEST_BINS += $(UNIT_TEST)
+UNIT_MM_SRCS := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
+                tests/unit/fake_arch.c tests/unit/world.c tests/unit/helpers.c
 
-
-# The shared freestanding library (lib/), as an ordinary program under ASan and UBSan.  Its
-# functions are renamed lib_* (tests/unit/lib_names.h), so the test runs pvx's code while
-# libc, cmocka and the sanitizers keep their own.
-LIB_UNIT_TEST := $(BUILD)/tests/unit/lib-unit
-LIB_UNIT_SRCS := $(wildcard lib/*.c) tests/unit/test_lib.c
-LIB_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(LIB_UNIT_SRCS))
-
-$(BUILD)/unit/lib/%.o: UNIT_CFLAGS += -I. -include tests/unit/lib_names.h
-$(BUILD)/unit/tests/unit/test_lib.o: UNIT_CFLAGS += -I.
-
-$(LIB_UNIT_TEST): $(LIB_UNIT_OBJS)
-	@mkdir -p $(dir $@)
-	$(call say,LD,$@)
-	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
-
-TEST_BINS += $(LIB_UNIT_TEST)
+$(eval $(call unit_program,mm-unit,$(UNIT_MM_SRCS) tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c))
+$(eval $(call unit_program,lib-unit,tests/unit/test_lib.c))
+$(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/test_elf.c))

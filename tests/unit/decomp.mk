@@ -1,21 +1,15 @@
-# The decompressor tests: lib/ (built for userspace with ASan + UBSan and its functions
-# renamed, as for lib-unit) with tests/unit/test_decomp.c, and the files they decompress,
-# made by Debian's gzip and xz (tests/unit/decomp-data.sh, from build/guest.elf and
-# generated inputs).  tests/suites/22-decompress.sh runs the program on them.
+# The decompressor tests (lib/inflate.c, lib/xz.c, lib/lzma2.c, lib/bzimage.c): decomp-unit,
+# built as every unit program is (tests/unit/build.mk), and the files it decompresses, made
+# by Debian's gzip and xz (tests/unit/decomp-data.sh, from generated inputs and guest.elf).
+# tests/suites/22-decompress.sh runs it on them; the unit_program line lives here, not in
+# tests/unit/build.mk, so 20-unit.sh does not run it a second time without its data.
 
-DECOMP_UNIT_TEST := $(BUILD)/tests/unit/decomp-unit
-DECOMP_DATA      := $(BUILD)/tests/decomp/manifest
-DECOMP_UNIT_OBJS := $(patsubst %.c,$(BUILD)/unit/%.o,$(wildcard lib/*.c) tests/unit/test_decomp.c)
+DECOMP_DATA := $(BUILD)/tests/decomp/manifest
 
-$(BUILD)/unit/tests/unit/test_decomp.o: UNIT_CFLAGS += -I.
-
-$(DECOMP_UNIT_TEST): $(DECOMP_UNIT_OBJS)
-	@mkdir -p $(dir $@)
-	$(call say,LD,$@)
-	$(Q)$(CC) $(UNIT_LDFLAGS) -o $@ $^ -lcmocka
+$(eval $(call unit_program,decomp-unit,tests/unit/test_decomp.c))
 
 $(DECOMP_DATA): tests/unit/decomp-data.sh $(BUILD)/guest.elf
 	$(call say,GEN,$(dir $@))
 	$(Q)tests/unit/decomp-data.sh $(dir $@) $(BUILD)/guest.elf > /dev/null
 
-TEST_BINS += $(DECOMP_UNIT_TEST) $(DECOMP_DATA)
+TEST_BINS += $(DECOMP_DATA)

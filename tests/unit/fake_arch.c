@@ -22,6 +22,21 @@ uint64_t fake_m2p[FAKE_FRAMES];
 uint8_t fake_guest_mem[FAKE_GUEST_SIZE];
 struct vcpu *current;
 
+/* A stand-in for the x86 descriptor check: present system descriptors other than a call
+ * gate (type 0xc) or type 0 are refused, everything else is kept as it is. */
+bool arch_check_descriptor(uint64_t *desc)
+{
+    uint32_t hi = (uint32_t)(*desc >> 32), type = (hi >> 8) & 0xf;
+
+    return !(hi & (1u << 15)) || (hi & (1u << 12)) || type == 0 || type == 0xc;
+}
+
+void arch_ldt_changed(struct mm_vcpu *v)
+{
+    (void)v;
+    fake_arch.ldt_changes++;
+}
+
 /* The machine's own hypercalls (iret, trap tables, ...) are not part of the portable core
  * these tests exercise: the fake machine has none. */
 long arch_do_hypercall(unsigned long nr, const uint64_t args[6], bool in_multicall)

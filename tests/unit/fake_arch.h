@@ -25,6 +25,7 @@ struct fake_arch_stats {
     uint64_t cr3;            /* mfn last loaded */
     long maps;               /* arch_map_frame minus arch_unmap_frame */
     uint64_t printks;
+    uint64_t ldt_changes;    /* arch_ldt_changed calls */
 };
 
 extern struct fake_arch_stats fake_arch;

@@ -1,8 +1,9 @@
 /*
- * The unit build of the shared lib/ renames its functions to lib_*, so the tests call pvx's
- * code rather than libc's, and libc, cmocka and the sanitizers keep their own.  Force-included
- * (-include) into the lib/ objects of the unit build; test_lib.c includes it itself, after
- * the system headers.
+ * The unit and fuzz builds of the shared lib/ rename its functions to lib_*, so the code under
+ * test calls pvx's functions rather than libc's, and libc, cmocka and the sanitizers keep
+ * their own.  Force-included (-include) into the lib/ and host/ objects of those builds
+ * (tests/unit/build.mk, tests/fuzz/build.mk); test_lib.c includes it itself, after the
+ * system headers.
  */
 #ifndef PVX_LIB_NAMES_H
 #define PVX_LIB_NAMES_H

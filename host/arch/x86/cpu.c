@@ -8,7 +8,7 @@
  * the host reads guest memory directly in copy_from_guest).
  */
 #include "arch/x86/x86.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
 
@@ -86,24 +86,68 @@ static void load_gdt(void)
         : "rax", "memory");
 }
 
-static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist)
+/*
+ * From here the CPU reads its GDT through the per-vCPU window (layout.h): pages 0-13 are the
+ * guest's (set_gdt maps its frames; until then a page of zeros, so every guest selector
+ * there is null), page 14 is the host's own descriptors, the same memory as before.
+ */
+void arch_gdt_window_init(void)
+{
+    uint64_t *l1e = arch_pervcpu_l1e();
+    uint64_t nx = (rdmsr(MSR_EFER) & EFER_NXE) ? _PAGE_NX : 0;
+    uint64_t ro = _PAGE_PRESENT | _PAGE_ACCESSED | nx;
+
+    for (unsigned i = 0; i < HOST_GDT_PAGES; i++)
+        l1e[i] = arch_zero_frame_maddr() | ro;
+    l1e[FIRST_RESERVED_GDT_PAGE] = virt_to_maddr(&gdt[FIRST_RESERVED_GDT_ENTRY]) | ro |
+                                   _PAGE_RW | _PAGE_DIRTY;
+
+    struct desc_ptr p = { HOST_GDT_ENTRIES * 8 - 1, HOST_GDT_VIRT };
+    __asm__ volatile("lgdt %0" :: "m"(p) : "memory");
+}
+
+void arch_load_ldt(uint64_t base, unsigned ents)
+{
+    uint16_t sel = 0;
+
+    if (ents > 0) {
+        uint64_t limit = (uint64_t)ents * 8 - 1;
+
+        /* 64-bit LDT descriptor: type 2, present, DPL 0; base split across both halves. */
+        set_gdt_entry(HOST_LDT_SEL, (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                                    (0x82ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+                                    (((base >> 24) & 0xff) << 56));
+        set_gdt_entry(HOST_LDT_SEL + 8, base >> 32);
+        sel = HOST_LDT_SEL;
+    }
+    __asm__ volatile("lldt %w0" :: "r"(sel) : "memory");
+}
+
+static void set_idt_entry(unsigned vec, uint64_t handler, unsigned ist, unsigned dpl)
 {
     idt[vec] = (struct idt_entry){
         .off_lo = handler & 0xffff,
         .sel = __HYPERVISOR_CS,
         .ist = ist,
-        .type = 0x8e,               /* present, DPL 0, 64-bit interrupt gate */
+        .type = 0x8e | (dpl << 5),  /* present, 64-bit interrupt gate */
         .off_mid = (handler >> 16) & 0xffff,
         .off_hi = handler >> 32,
     };
 }
 
+/*
+ * Every gate is DPL 0, so `int $n` from the guest raises #GP(n * 8 + 2) and the host applies
+ * the guest's trap-table DPL itself, except int3 and into (the guest's breakpoints and
+ * overflow checks arrive as the exceptions themselves) and int $0x80 (the guest's own system
+ * call vector, delivered straight when its trap table allows it), which are DPL 3 as in Xen.
+ */
 static void load_idt(void)
 {
     for (unsigned v = 0; v < 256; v++) {
         unsigned ist = v == TRAP_nmi ? IST_NMI : v == TRAP_double_fault ? IST_DF :
                        v == TRAP_machine_check ? IST_MC : v == TRAP_debug ? IST_DB : 0;
-        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist);
+        unsigned dpl = (v == TRAP_int3 || v == TRAP_overflow || v == 0x80) ? 3 : 0;
+        set_idt_entry(v, (uint64_t)(uintptr_t)arch_exception_stubs[v], ist, dpl);
     }
 
     struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };

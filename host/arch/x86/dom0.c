@@ -6,11 +6,11 @@
  */
 #include <public/xen.h>
 #include "arch.h"
-#include "arch/x86/x86.h"
+#include "arch/x86/pv.h"
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "printk.h"
 
@@ -108,7 +108,10 @@ void arch_dom0_start(struct vcpu *v, const struct dom0_entry *e)
     arch_enter_guest(regs);
 }
 
-void arch_leave_guest_pagetables(void)
+void arch_domain_release(struct domain *d)
 {
     write_cr3(arch_idle_l4_maddr());
+    for (unsigned i = 0; i < PVX_MAX_VCPUS; i++)
+        if (d->vcpu[i] && d->vcpu[i]->arch)
+            pv_descriptors_release(d->vcpu[i]);
 }

@@ -10,9 +10,10 @@
  * to the allocator with mm_add_ram().
  * Host-owned tables may use superpages; guest tables never can (host/mm refuses PSE).
  */
-#include "arch/x86/x86.h"
+#include "arch/x86/pv.h"
+#include "domain.h"
 #include "host.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "arch.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
@@ -23,6 +24,8 @@
 #define DIRECTMAP_MAX (512 * GB)    /* one L4 slot */
 
 static uint64_t idle_l4[512] __attribute__((aligned(4096)));
+static uint64_t *pervcpu_l1;        /* the per-vCPU window's L1 table */
+static uint64_t zero_frame;         /* machine address of a frame nothing writes */
 static uint64_t directmap_frames;   /* frames the direct map covers */
 static uint64_t *m2p_rw;            /* the M2P through the direct map */
 static struct boot_mem mem;         /* RAM and reserved ranges; boot allocations added */
@@ -146,6 +149,26 @@ static void build_m2p(uint64_t nr_frames)
     m2p_rw = (uint64_t *)table;
 }
 
+/*
+ * The per-vCPU window (layout.h): one L1 table, supervisor only, empty until cpu.c maps the
+ * GDT pages and pv_descriptors.c the guest's descriptor frames into it.  Like every host
+ * slot it is copied into each guest L4 the host validates.
+ */
+static void build_pervcpu_window(void)
+{
+    uint64_t *l3 = boot_alloc(PAGE_SIZE, PAGE_SIZE), *l2 = boot_alloc(PAGE_SIZE, PAGE_SIZE);
+    const uint64_t table = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED;
+
+    pervcpu_l1 = boot_alloc(PAGE_SIZE, PAGE_SIZE);
+    zero_frame = virt_to_maddr(boot_alloc(PAGE_SIZE, PAGE_SIZE));
+    l2[(HOST_PERVCPU_VIRT >> 21) & 511] = virt_to_maddr(pervcpu_l1) | table;
+    l3[(HOST_PERVCPU_VIRT >> 30) & 511] = virt_to_maddr(l2) | table;
+    idle_l4[HOST_PERVCPU_SLOT] = virt_to_maddr(l3) | table;
+}
+
+uint64_t *arch_pervcpu_l1e(void) { return pervcpu_l1 + ((HOST_PERVCPU_VIRT >> 12) & 511); }
+uint64_t arch_zero_frame_maddr(void) { return zero_frame; }
+
 /* Give [s, e) minus every reserved range to the frame allocator. */
 static uint64_t add_free(uint64_t s, uint64_t e)
 {
@@ -179,6 +202,7 @@ void arch_memory_init(const struct boot_mem *bm)
 
     build_direct_map(top);
     build_m2p(directmap_frames);
+    build_pervcpu_window();
     size_t ft_bytes = mm_frame_table_bytes(directmap_frames);
     void *ft = boot_alloc(ft_bytes, PAGE_SIZE);
     mm_init(ft, directmap_frames);
@@ -217,7 +241,14 @@ void arch_flush_tlb_local(void) { write_cr3(read_cr3()); }
 
 void arch_invlpg(uint64_t va) { invlpg(va); }
 
-void arch_load_cr3(mfn_t l4) { write_cr3(mfn_x(l4) << PAGE_SHIFT); }
+/* A new base pointer may map the LDT's addresses elsewhere: what was mapped of it goes, as
+ * in Xen's new_guest_cr3. */
+void arch_load_cr3(mfn_t l4)
+{
+    if (current && current->arch)
+        pv_ldt_invalidate(current->arch);
+    write_cr3(mfn_x(l4) << PAGE_SHIFT);
+}
 
 uint64_t arch_host_l4e(unsigned slot)
 {

@@ -13,10 +13,11 @@
  */
 #include <public/xen.h>
 #include "arch.h"
-#include "arch/x86/x86.h"
+#include "arch/x86/pv.h"
+#include "guest_access.h"
 #include "domain.h"
 #include "hypercall.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static const char *const trap_names[32] = {
@@ -85,34 +86,48 @@ static bool search_ex_table(struct cpu_regs *regs)
 /*
  * iretq faults in ring 0 when the CPU refuses the frame it pops (a non-canonical rip, a bad
  * or null selector: #GP, #NP or #SS).  A frame bound for ring 3 is guest state, so that is
- * the guest's failure, not the host's: crash the domain.  The refused frame is at the
- * faulting rsp; the registers saved below it are overwritten by this fault's own frame, so
- * the dump shows only what iretq was given.
+ * the guest's failure, not the host's: as in Xen, the guest's failsafe callback gets it,
+ * and a guest without one is crashed.  The refused frame's rip..ss are intact at the
+ * faulting rsp, the top of the host stack; the general registers saved below them were
+ * overwritten by this fault's own frame, but hold the same values (iretq had restored
+ * them), so they are copied back and the vCPU re-enters through the exit step, which
+ * delivers the failsafe bounce.  Does not return when the frame was the guest's.
  */
 static void check_guest_iret(struct cpu_regs *regs)
 {
     const uint64_t *f = (const uint64_t *)(uintptr_t)regs->rsp;    /* rip cs rflags rsp ss */
+    struct vcpu *v = current;
+    struct cpu_regs *frame = arch_guest_frame(), saved = *regs;
     unsigned vec = regs->entry_vector;
     char why[160];
 
     if (regs->rip != (uint64_t)(uintptr_t)arch_iret_insn || !(f[1] & 3) ||
         (vec != TRAP_gp_fault && vec != TRAP_stack_error && vec != TRAP_no_segment))
         return;
-    snprintf(why, sizeof(why),
-             "cannot return to the guest: iretq to %04lx:%016lx ss %04lx rsp %016lx rflags %lx "
-             "refused (%s, error %x)", f[1], f[0], f[4], f[3], f[2], trap_name(vec),
-             regs->error_code);
-    current->arch->regs = NULL;
-    domain_crash(current->domain, why);
+    if (v->arch->failsafe_callback == 0) {
+        snprintf(why, sizeof(why),
+                 "cannot return to the guest: iretq to %04lx:%016lx ss %04lx rsp %016lx "
+                 "rflags %lx refused (%s, error %x), no failsafe callback", f[1], f[0], f[4],
+                 f[3], f[2], trap_name(vec), regs->error_code);
+        v->arch->regs = NULL;
+        domain_crash(v->domain, why);
+    }
+    if (&frame->rip != f)
+        arch_panic("a refused iretq to the guest that is not the guest's frame");
+    memcpy(frame, &saved, offsetof(struct cpu_regs, error_code));
+    frame->error_code = 0;
+    frame->entry_vector = 0;
+    v->arch->regs = frame;
+    pv_inject_failsafe(v);
+    arch_enter_guest(frame);
 }
 
 static void host_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
 
-    if (vec == TRAP_page_fault && search_ex_table(regs))
-        return;
-    if (vec == TRAP_gp_fault && search_ex_table(regs))
+    if ((vec == TRAP_page_fault || vec == TRAP_gp_fault || vec == TRAP_no_segment ||
+         vec == TRAP_stack_error) && search_ex_table(regs))
         return;
     check_guest_iret(regs);
     if (vec == TRAP_nmi) {
@@ -142,22 +157,85 @@ static void host_trap(struct cpu_regs *regs)
     arch_panic("exception %u in the host", vec);
 }
 
-/* "The host handles it": a fault the guest did not mean to take, resolved without the
- * guest seeing it.  Nothing is resolved this way yet; instruction emulation goes here. */
+/* The forced-emulation prefix: `ud2; .ascii "xen"` in front of cpuid. */
+static const uint8_t xen_forced_cpuid[] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+
+/*
+ * "The host handles it": a fault the guest did not mean to take, resolved without the
+ * guest seeing it (an emulated instruction, a lazily cleared CR0.TS).  True when resolved;
+ * false leaves it to the guest.
+ */
 static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
 {
-    (void)v;
-    (void)regs;
-    return false;
+    switch (regs->entry_vector) {
+    case TRAP_invalid_op: {
+        uint8_t insn[sizeof(xen_forced_cpuid)];
+
+        if (copy_from_guest(insn, regs->rip, sizeof(insn)) != 0 ||
+            memcmp(insn, xen_forced_cpuid, sizeof(insn)) != 0)
+            return false;
+        pv_emulate_cpuid(v, regs);
+        regs->rip += sizeof(insn);
+        return true;
+    }
+    case TRAP_no_device:
+        return !pv_fpu_fault(v);
+    case TRAP_page_fault:
+        return pv_ldt_fault(v, regs, read_cr2());
+    default:
+        return false;
+    }
 }
 
-/* "Deliver it to the guest": queue a bounce through the guest's trap table for the exit
- * step.  A guest without a trap table cannot take one. */
+/* Whether `int $vector` from the vCPU's current mode reaches its trap-table handler: the
+ * entry's DPL must admit the guest kernel (ring 1 as far as the guest knows) or, from user
+ * mode, ring 3 (Xen's permit_softint). */
+static bool softint_allowed(const struct vcpu *v, unsigned vector)
+{
+    unsigned dpl = TI_GET_DPL(&v->arch->trap_ctxt[vector]);
+
+    return dpl >= (v->arch->kernel_mode ? 1u : 3u);
+}
+
+/*
+ * "Deliver it to the guest": queue a bounce through the guest's trap table for the exit
+ * step.  False when the guest has no handler for it, which ends the guest.
+ */
 static bool bounce_to_guest(struct vcpu *v, struct cpu_regs *regs)
 {
-    (void)v;
-    (void)regs;
-    return false;
+    unsigned vec = regs->entry_vector;
+
+    if (vec == 0x80) {
+        /* `int $0x80` comes through a DPL-3 gate so the guest can take it directly (Xen's
+         * int80_direct_trap); refused, it becomes the #GP a DPL-0 gate would give. */
+        if (softint_allowed(v, 0x80)) {
+            if (v->arch->trap_ctxt[0x80].address == 0)
+                return false;
+            pv_inject_sw_interrupt(v, 0x80);
+            return true;
+        }
+        regs->rip -= 2;
+        regs->entry_vector = vec = TRAP_gp_fault;
+        regs->error_code = (0x80 << 3) | 2;
+    }
+    if (vec == TRAP_gp_fault && (regs->error_code & 3) == 2) {
+        /* An `int $n` the host's IDT refused (every other gate is DPL 0). */
+        unsigned n = regs->error_code >> 3;
+
+        if (softint_allowed(v, n)) {
+            if (v->arch->trap_ctxt[n].address == 0)
+                return false;
+            regs->rip += 2;
+            pv_inject_sw_interrupt(v, n);
+            return true;
+        }
+    }
+    if (vec >= 32 || v->arch->trap_ctxt[vec].address == 0)
+        return false;
+    if (vec == TRAP_page_fault)
+        v->arch->cr2 = read_cr2();
+    pv_inject_exception(v, vec, true, regs->error_code);
+    return true;
 }
 
 /* The reason a fault could not be handled, for the crash report. */
@@ -166,20 +244,20 @@ static void describe_fault(const struct cpu_regs *regs, char *why, size_t len)
     unsigned vec = regs->entry_vector;
 
     if (vec == TRAP_page_fault)
-        snprintf(why, len, "page fault at %016lx cr2 %016lx error %x (%s, %s, %s)",
-                 regs->rip, read_cr2(), regs->error_code,
+        snprintf(why, len, "page fault at %016lx cr2 %016lx error %x (%s, %s, %s), "
+                 "no handler in the trap table", regs->rip, read_cr2(), regs->error_code,
                  regs->error_code & 1 ? "protection" : "not present",
                  regs->error_code & 2 ? "write" : "read",
                  regs->error_code & 16 ? "fetch" : "data");
     else
-        snprintf(why, len, "%s at %016lx error %x (no trap table yet)",
-                 trap_name(vec), regs->rip, regs->error_code);
+        snprintf(why, len, "%s at %016lx error %x (vector %u), no handler in the trap table",
+                 trap_name(vec), regs->rip, regs->error_code, vec);
 }
 
 /* A guest fault: the host handles it, else the guest does, else the domain is crashed. */
 static void guest_fault(struct vcpu *v, struct cpu_regs *regs)
 {
-    char why[160];
+    char why[192];
 
     if (host_resolves(v, regs) || bounce_to_guest(v, regs))
         return;
@@ -193,7 +271,7 @@ static void guest_trap(struct cpu_regs *regs)
 
     if (vec == TRAP_nmi)
         return;
-    if (vec >= 32) {
+    if (vec >= 32 && vec != 0x80) {
         /* The PICs are masked and nothing else raises interrupts: a stray one is harmless. */
         printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
         return;
@@ -212,9 +290,9 @@ void arch_trap(struct cpu_regs *regs)
 }
 
 /*
- * A syscall from the guest: a hypercall when the vCPU is in guest kernel mode.  Guest user
- * mode cannot exist yet (nothing switches to it), so a syscall from there, or from 32-bit
- * code, means the guest is broken: crash it with the reason.
+ * A syscall from the guest: a hypercall from guest kernel mode; from guest user mode, the
+ * guest kernel's syscall callback (a bounce, never a hypercall: user code cannot reach the
+ * hypervisor).  From 32-bit code there is no such ABI: the guest is crashed.
  */
 void arch_syscall(struct cpu_regs *regs)
 {
@@ -222,8 +300,10 @@ void arch_syscall(struct cpu_regs *regs)
 
     if (regs->entry_vector == TRAP_compat_syscall)
         domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
-    if (!v->arch->kernel_mode)
-        domain_crash(v->domain, "syscall from guest user mode: no syscall callback yet");
+    if (!v->arch->kernel_mode) {
+        pv_inject_syscall(v);
+        return;
+    }
 
     const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
     regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args, false);

@@ -17,9 +17,9 @@
  * it (TRAP_syscall) or by iretq.
  */
 #include "arch.h"
-#include "arch/x86/x86.h"
+#include "arch/x86/pv.h"
 #include "domain.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static struct arch_vcpu arch_vcpus[PVX_MAX_VCPUS];
@@ -31,6 +31,9 @@ void arch_vcpu_init(struct vcpu *v)
     memset(a, 0, sizeof(*a));
     a->kernel_mode = true;
     v->arch = a;
+    pv_debugreg_init(v);
+    for (unsigned i = 0; i < HOST_LDT_PAGES; i++)
+        a->ldt_mapped[i] = invalid_mfn();
 }
 
 void arch_vcpu_dump(const struct vcpu *v)
@@ -39,15 +42,8 @@ void arch_vcpu_dump(const struct vcpu *v)
         arch_dump_regs(v->arch->regs);
 }
 
-/* Step 1: no trap table exists yet, so nothing ever queues a bounce. */
-static void deliver_bounce(struct vcpu *v, struct cpu_regs *regs)
-{
-    (void)regs;
-    v->arch->bounce.flags = 0;
-}
-
-/* Step 4: the L4 for the mode the frame returns to.  mm loads the kernel L4 itself on
- * NEW_BASEPTR; the exit only has to switch when the mode and the loaded table differ. */
+/* The L4 for the vCPU's mode.  mm loads the kernel L4 itself on NEW_BASEPTR; this only
+ * has to switch when the mode and the loaded table differ. */
 static void load_guest_cr3(struct vcpu *v)
 {
     mfn_t want = v->arch->kernel_mode ? v->mm.guest_table : v->mm.guest_table_user;
@@ -58,12 +54,24 @@ static void load_guest_cr3(struct vcpu *v)
         write_cr3(mfn_x(want) << PAGE_SHIFT);
 }
 
+/*
+ * Kernel <-> user.  The guest's GS bases live in the CPU while it runs: GS_BASE is the
+ * current mode's, KERNEL_GS_BASE the other mode's (the host never uses GS), so a mode change
+ * is a swapgs, and the pagetable base follows the mode.
+ */
+void arch_toggle_guest_mode(struct vcpu *v)
+{
+    __asm__ volatile("swapgs" ::: "memory");
+    v->arch->kernel_mode = !v->arch->kernel_mode;
+    load_guest_cr3(v);
+}
+
 void arch_exit_to_guest(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
     if (v->arch->bounce.flags)
-        deliver_bounce(v, regs);
+        pv_create_bounce_frame(v, regs);
     /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
     regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
     /*
@@ -73,9 +81,16 @@ void arch_exit_to_guest(struct cpu_regs *regs)
      */
     if (!va_is_canonical(regs->rip)) {
         char why[96];
-        snprintf(why, sizeof(why), "%s return address %016lx is not canonical",
-                 regs->entry_vector & TRAP_syscall ? "hypercall" : "guest", regs->rip);
-        domain_crash(v->domain, why);
+
+        if (v->arch->failsafe_callback != 0) {
+            /* Where Xen's iretq would fault and take the guest to its failsafe callback. */
+            pv_inject_failsafe(v);
+            pv_create_bounce_frame(v, regs);
+        } else {
+            snprintf(why, sizeof(why), "%s return address %016lx is not canonical",
+                     regs->entry_vector & TRAP_syscall ? "hypercall" : "guest", regs->rip);
+            domain_crash(v->domain, why);
+        }
     }
     load_guest_cr3(v);
 }

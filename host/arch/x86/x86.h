@@ -19,15 +19,22 @@
 #define __HYPERVISOR_DS    0xe010
 #define __HYPERVISOR_CS32  0xe018
 #define HOST_TSS_SEL       0xe040
-#define HOST_GDT_ENTRIES   (0xe050 / 8)
+#define HOST_LDT_SEL       0xe050     /* the vCPU's LDT (SET_LDT), a 16-byte system descriptor */
+#define HOST_GDT_ENTRIES   (0xe060 / 8)
 /* The flat guest descriptors behind public arch-x86_64.h's FLAT_RING3_* selectors. */
 #define GDT_GUEST_CS32     (FLAT_RING3_CS32 & ~3)
 #define GDT_GUEST_DS32     (FLAT_RING3_DS32 & ~3)
 #define GDT_GUEST_CS64     (FLAT_RING3_CS64 & ~3)
 
-#define X86_EFLAGS_TF  0x100ULL
-#define X86_EFLAGS_IF  0x200ULL
-#define X86_EFLAGS_MBS 0x002ULL   /* bit 1 always reads as one */
+#define X86_EFLAGS_MBS  0x00000002ULL   /* bit 1 always reads as one */
+#define X86_EFLAGS_TF   0x00000100ULL
+#define X86_EFLAGS_IF   0x00000200ULL
+#define X86_EFLAGS_DF   0x00000400ULL
+#define X86_EFLAGS_IOPL 0x00003000ULL
+#define X86_EFLAGS_NT   0x00004000ULL
+#define X86_EFLAGS_RF   0x00010000ULL
+#define X86_EFLAGS_VM   0x00020000ULL
+#define X86_EFLAGS_AC   0x00040000ULL
 /* Flags a guest may hold: arithmetic, TF, DF, AC, ID (never IOPL, NT, RF, VM, VIF, VIP). */
 #define X86_EFLAGS_GUEST 0x240dd5ULL
 
@@ -64,7 +71,9 @@
 #define TRAP_gp_fault      13
 #define TRAP_page_fault    14
 #define TRAP_machine_check 18
+#define TRAP_overflow       4
 #define TRAP_invalid_op     6
+#define TRAP_no_device      7
 #define TRAP_syscall      256
 #define TRAP_compat_syscall 257  /* from 32-bit code: no such ABI, the guest is crashed */
 
@@ -83,6 +92,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "mm/types.h"
 
 /*
  * The frame every entry saves at the top of the host stack: general registers pushed by
@@ -110,6 +120,7 @@ _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 #define TBF_EXCEPTION_ERRCODE 2   /* push error_code in the frame */
 #define TBF_INTERRUPT         8   /* mask events on delivery */
 #define TBF_FAILSAFE         16   /* the failsafe callback: also push the data selectors */
+#define TBF_SYSCALL          32   /* a user-mode syscall: DF clear on entry (pvx's own flag) */
 
 struct trap_bounce {
     uint64_t eip;            /* guest kernel handler */
@@ -117,11 +128,26 @@ struct trap_bounce {
     uint8_t flags;           /* TBF_*, 0: nothing pending */
 };
 
-/* The x86 part of a vCPU: where its saved frame lives and which guest mode it is in. */
+/*
+ * The x86 part of a vCPU: where its saved frame lives, which guest mode it is in, and the
+ * PV state a guest kernel sets with hypercalls (Xen's struct pv_vcpu).
+ */
 struct arch_vcpu {
     struct cpu_regs *regs;   /* the guest frame at the top of the host stack */
     bool kernel_mode;        /* guest kernel (true) or guest user (false) */
     struct trap_bounce bounce;
+
+    struct trap_info trap_ctxt[256];   /* set_trap_table: the virtual IDT */
+    uint64_t event_callback, failsafe_callback, syscall_callback;
+    uint32_t vgc_flags;                /* VGCF_failsafe/syscall_disables_events */
+    uint64_t kernel_ss, kernel_sp;     /* stack_switch: where a bounce from user mode lands */
+    uint64_t cr2;                      /* the guest's view of cr2 (the last bounced #PF) */
+    bool ts;                           /* fpu_taskswitch: the guest's virtual CR0.TS */
+    unsigned iopl;                     /* PHYSDEVOP_set_iopl: the virtual IOPL, 0-3 */
+    uint64_t debugreg[8];              /* set_debugreg: DR0-3, DR6, DR7 as the guest set them */
+    mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];  /* set_gdt: typed seg_desc, in the window */
+    unsigned gdt_nr_frames;
+    mfn_t ldt_mapped[HOST_LDT_PAGES];  /* LDT pages mapped on first use (seg_desc), or invalid */
 };
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(port)); }
@@ -170,13 +196,27 @@ void arch_cpu_init(void);
 struct cpu_regs *arch_guest_frame(void);
 extern uint8_t arch_host_stack_top[];
 
-/* vcpu.c: the one exit step back into the guest. */
+/* vcpu.c: the one exit step back into the guest, and the guest's two modes. */
 void arch_exit_to_guest(struct cpu_regs *regs);
+struct vcpu;
+/* Switch v between guest kernel and user mode: cr3 and the GS bases (Xen's
+ * toggle_guest_mode). */
+void arch_toggle_guest_mode(struct vcpu *v);
+
 
 /* mm.c (the x86 side of memory): boot allocator, direct map, M2P, frame table. */
 struct boot_mem;
 void arch_memory_init(const struct boot_mem *bm);
 uint64_t arch_idle_l4_maddr(void);
+/* The L1 entries of the per-vCPU window (layout.h: GDT pages, then LDT pages), and a zeroed
+ * frame that stays zero. */
+uint64_t *arch_pervcpu_l1e(void);
+uint64_t arch_zero_frame_maddr(void);
+
+/* cpu.c: move the GDT into the per-vCPU window (once memory is up); point LDTR at an LDT
+ * of `ents` descriptors at `base` (0: no LDT). */
+void arch_gdt_window_init(void);
+void arch_load_ldt(uint64_t base, unsigned ents);
 
 /* traps.c: every entry's C half. */
 void arch_trap(struct cpu_regs *regs);

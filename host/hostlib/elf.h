@@ -3,8 +3,8 @@
  * size and count is checked against the file before anything is dereferenced, and a bad
  * image gives an error string, never a fault.
  */
-#ifndef PVX_LIB_ELF_H
-#define PVX_LIB_ELF_H
+#ifndef PVX_HOSTLIB_ELF_H
+#define PVX_HOSTLIB_ELF_H
 
 #include <stdbool.h>
 #include <stddef.h>

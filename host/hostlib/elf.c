@@ -1,8 +1,8 @@
 /*
  * ELF64 parsing helpers for the domain builder.  Trust: none; see elf.h.
  */
-#include "lib/elf.h"
-#include "lib/lib.h"
+#include "hostlib/elf.h"
+#include "hostlib/lib.h"
 
 bool elf_range_ok(const struct elf_image *img, uint64_t off, uint64_t len)
 {
@@ -31,7 +31,8 @@ const char *elf_open(struct elf_image *img, const uint8_t *data, uint64_t size)
          !elf_range_ok(img, img->ehdr->e_shoff,
                        (uint64_t)img->ehdr->e_shnum * sizeof(struct elf64_shdr))))
         return "bad section header table";
-    if ((img->ehdr->e_phoff | img->ehdr->e_shoff) & 7)
+    /* The tables are used in place as structures.  Without sections e_shoff means nothing. */
+    if ((img->ehdr->e_phoff & 7) || (img->ehdr->e_shnum != 0 && (img->ehdr->e_shoff & 7)))
         return "misaligned header table";
     return NULL;
 }

@@ -3,8 +3,8 @@
  * printk on top of them, and the helpers that read an ELF image.  Freestanding; nothing here
  * touches hardware (console.c owns the serial port behind printk).
  */
-#ifndef PVX_LIB_H
-#define PVX_LIB_H
+#ifndef PVX_HOSTLIB_LIB_H
+#define PVX_HOSTLIB_LIB_H
 
 #include <stdarg.h>
 #include <stddef.h>

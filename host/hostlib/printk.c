@@ -5,7 +5,7 @@
  * per domain and counts the rest, so no guest can flood the serial port through the host.
  */
 #include "domain.h"
-#include "lib/lib.h"
+#include "hostlib/lib.h"
 #include "printk.h"
 
 static void vprintk(const char *fmt, va_list ap)

@@ -1,0 +1,57 @@
+/*
+ * The 64-bit PV execution model on x86 (Xen's arch/x86/pv/): bounces into the guest kernel,
+ * its two modes, and the hypercalls that read or rewrite the vCPU's register frame or its
+ * x86 state.  Every do_* here takes raw guest values and returns a Xen errno or a result.
+ */
+#ifndef PVX_X86_PV_H
+#define PVX_X86_PV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arch/x86/x86.h"
+
+struct vcpu;
+
+/* pv_traps.c: queue a bounce for the exit step (Xen's pv_inject_*). */
+void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
+void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector);
+void pv_inject_syscall(struct vcpu *v);
+void pv_inject_failsafe(struct vcpu *v);
+/* Write the queued bounce frame onto the guest kernel stack and point regs at the handler
+ * (Xen's create_bounce_frame).  Crashes the domain when it cannot be delivered. */
+void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs);
+
+long do_set_trap_table(uint64_t list);
+long do_callback_op(int cmd, uint64_t arg);
+long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall);
+long do_stack_switch(uint64_t ss, uint64_t sp);
+
+/* pv_emulate.c: cpuid as the guest sees it (after the forced-emulation prefix). */
+void pv_emulate_cpuid(struct vcpu *v, struct cpu_regs *regs);
+
+/* pv_descriptors.c: the guest's GDT and LDT. */
+long do_set_gdt(uint64_t frame_list, unsigned entries);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
+/* A #PF on the host's LDT window: true when handled (mapped, or bounced as the guest's own
+ * LDT fault). */
+bool pv_ldt_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t cr2);
+/* Unmap whatever of the guest's LDT is mapped (SET_LDT, a new base pointer). */
+void pv_ldt_invalidate(struct arch_vcpu *a);
+/* Give back the descriptor frames the CPU uses for v (domain teardown). */
+void pv_descriptors_release(struct vcpu *v);
+
+/* pv_iret.c */
+long do_iret(void);
+
+/* pv_misc.c: segment bases, the FPU switch, debug registers, vm_assist, the virtual IOPL. */
+long do_set_segment_base(unsigned which, uint64_t base);
+long do_fpu_taskswitch(int set);
+long do_set_debugreg(int reg, uint64_t value);
+long do_get_debugreg(int reg);
+void pv_debugreg_init(struct vcpu *v);      /* the values a fresh vCPU reads */
+long do_vm_assist(unsigned cmd, unsigned type);
+long do_physdev_op(int cmd, uint64_t arg);
+/* #NM from the guest: its virtual CR0.TS was set (fpu_taskswitch). */
+bool pv_fpu_fault(struct vcpu *v);
+
+#endif

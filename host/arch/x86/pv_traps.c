@@ -1,0 +1,299 @@
+/*
+ * Bounces: how the host hands an exception, a software interrupt, a user-mode `syscall` or a
+ * failed return to the guest kernel, as Xen 4.17 does for a 64-bit PV guest.  The guest
+ * registers its handlers with set_trap_table (a virtual IDT), set_callbacks / callback_op
+ * (syscall, failsafe, event) and stack_switch (the kernel stack a bounce from user mode
+ * uses).  Whoever decides the guest must see something queues it in v->arch->bounce; the
+ * exit step writes the frame with pv_create_bounce_frame().
+ *
+ * Trust: handler addresses and stack pointers are guest values.  Handlers must be canonical
+ * when registered; the frame is written with copy_to_guest, and a stack the frame cannot be
+ * written to (unmapped, read-only, in the host's range) crashes the domain with the reason,
+ * as does a bounce with no handler.
+ *
+ * The frame, lowest address first (what the guest handler finds at its %rsp):
+ *
+ *     rcx  r11  [ds es fs gs: failsafe only]  [error code]  rip  cs  rflags  rsp  ss
+ *
+ * cs carries the vCPU's event mask before the bounce in bits 32-39 (saved_upcall_mask), and
+ * its RPL says which mode was interrupted: 0 for guest kernel, 3 for guest user (the guest's
+ * own iret tells the two apart by it).  rflags.IF is the inverse of that saved mask.
+ */
+#include <public/callback.h>
+#include <public/errno.h>
+#include <public/xen.h>
+#include "arch/x86/pv.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "hostlib/lib.h"
+#include "printk.h"
+#include "refuse.h"
+
+/* Vectors whose hardware exception carries an error code. */
+#define TRAP_HAVE_EC ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | \
+                      (1u << 14) | (1u << 17) | (1u << 21) | (1u << 29) | (1u << 30))
+
+/* --- queueing ------------------------------------------------------------------------------ */
+
+static void queue_trap(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
+{
+    const struct trap_info *ti = &v->arch->trap_ctxt[vector];
+    struct trap_bounce *tb = &v->arch->bounce;
+
+    tb->flags = TBF_EXCEPTION;
+    tb->eip = ti->address;
+    tb->error_code = error;
+    if (has_error)
+        tb->flags |= TBF_EXCEPTION_ERRCODE;
+    if (TI_GET_IF(ti))
+        tb->flags |= TBF_INTERRUPT;
+}
+
+/* A hardware exception for the guest's handler of `vector`.  For a page fault the caller has
+ * recorded cr2; the error code's user bit is the guest's mode, not the CPU's ring. */
+void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
+{
+    if (vector == TRAP_page_fault) {
+        error &= ~4u;
+        if (!v->arch->kernel_mode)
+            error |= 4u;
+        vcpu_info(v)->arch.cr2 = v->arch->cr2;
+    }
+    queue_trap(v, vector, has_error && (TRAP_HAVE_EC & (1u << vector)), error);
+}
+
+/* `int $n` the trap table allows: no error code, delivered after the instruction. */
+void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector)
+{
+    queue_trap(v, vector, false, 0);
+}
+
+/* `syscall` from guest user mode: the syscall callback, or #UD on the syscall instruction
+ * when the guest registered none (Xen's switch_to_kernel). */
+void pv_inject_syscall(struct vcpu *v)
+{
+    struct trap_bounce *tb = &v->arch->bounce;
+
+    if (v->arch->syscall_callback == 0) {
+        v->arch->regs->rip -= 2;
+        pv_inject_exception(v, TRAP_invalid_op, false, 0);
+        return;
+    }
+    tb->eip = v->arch->syscall_callback;
+    tb->flags = TBF_EXCEPTION | TBF_SYSCALL;
+    if (v->arch->vgc_flags & VGCF_syscall_disables_events)
+        tb->flags |= TBF_INTERRUPT;
+}
+
+/* A return to the guest the CPU refused: the failsafe callback, with the data selectors. */
+void pv_inject_failsafe(struct vcpu *v)
+{
+    struct trap_bounce *tb = &v->arch->bounce;
+
+    tb->eip = v->arch->failsafe_callback;
+    tb->flags = TBF_EXCEPTION | TBF_FAILSAFE;
+    if (v->arch->vgc_flags & VGCF_failsafe_disables_events)
+        tb->flags |= TBF_INTERRUPT;
+}
+
+/* --- delivery ------------------------------------------------------------------------------ */
+
+static uint16_t read_sel(unsigned which)
+{
+    uint16_t sel = 0;
+
+    switch (which) {
+    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(sel)); break;
+    case 1: __asm__ volatile("mov %%es, %0" : "=r"(sel)); break;
+    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(sel)); break;
+    case 3: __asm__ volatile("mov %%gs, %0" : "=r"(sel)); break;
+    }
+    return sel;
+}
+
+static void bounce_crash(struct vcpu *v, const char *what, uint64_t sp)
+{
+    char why[160];
+
+    snprintf(why, sizeof(why), "cannot deliver %s to the guest kernel: %s (stack %016lx)",
+             v->arch->bounce.flags & TBF_FAILSAFE ? "the failsafe callback" : "a bounce",
+             what, sp);
+    v->arch->bounce.flags = 0;
+    domain_crash(v->domain, why);
+}
+
+void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
+{
+    struct trap_bounce *tb = &v->arch->bounce;
+    struct vcpu_info *vi = vcpu_info(v);
+    uint64_t frame[13], sp, cs = regs->cs;
+    unsigned n = ARRAY_SIZE(frame);
+    uint8_t saved_mask;
+
+    if (!v->arch->kernel_mode) {
+        arch_toggle_guest_mode(v);
+        sp = v->arch->kernel_sp;
+    } else {
+        sp = regs->rsp;
+        cs &= ~3ULL;                    /* tell the guest it interrupted its kernel */
+    }
+    sp &= ~0xfULL;                      /* frames are 16-byte aligned */
+    if (sp >= HOST_RANGE_START && sp < HOST_RANGE_END + 0x60)
+        bounce_crash(v, "the kernel stack is in the host's range", sp);
+    if (tb->eip == 0)
+        bounce_crash(v, "the guest registered no handler", sp);
+
+    saved_mask = vi->evtchn_upcall_mask;
+    if (tb->flags & TBF_INTERRUPT)
+        vi->evtchn_upcall_mask = 1;
+
+    /* Built from the top (ss) down. */
+    frame[--n] = regs->ss;
+    frame[--n] = regs->rsp;
+    frame[--n] = (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[--n] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
+    frame[--n] = regs->rip;
+    if (tb->flags & TBF_EXCEPTION_ERRCODE)
+        frame[--n] = tb->error_code;
+    if (tb->flags & TBF_FAILSAFE)
+        for (unsigned seg = 4; seg-- > 0; )
+            frame[--n] = read_sel(seg);     /* gs, fs, es, ds: ds ends lowest */
+    frame[--n] = regs->r11;
+    frame[--n] = regs->rcx;
+
+    uint64_t size = (ARRAY_SIZE(frame) - n) * sizeof(uint64_t);
+    if (copy_to_guest(sp - size, &frame[n], size) != 0)
+        bounce_crash(v, "the frame cannot be written to the kernel stack", sp);
+
+    /* The guest's rcx and r11 are on its stack now: the exit may clobber them (sysretq). */
+    regs->entry_vector |= TRAP_syscall;
+    regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT |
+                      X86_EFLAGS_TF);
+    if (tb->flags & TBF_SYSCALL)
+        regs->rflags &= ~X86_EFLAGS_DF;     /* as after a native syscall with DF in FMASK */
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rsp = sp - size;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->rip = tb->eip;
+    tb->flags = 0;
+}
+
+/* --- the hypercalls that register handlers ------------------------------------------------ */
+
+/* A list of trap_info entries ending with one whose address is 0; NULL clears the table. */
+long do_set_trap_table(uint64_t list)
+{
+    struct arch_vcpu *a = current->arch;
+
+    if (list == 0) {
+        memset(a->trap_ctxt, 0, sizeof(a->trap_ctxt));
+        return 0;
+    }
+    for (;; list += sizeof(struct trap_info)) {
+        struct trap_info ti;
+
+        if (copy_from_guest(&ti, list, sizeof(ti)) != 0)
+            return -XEN_EFAULT;
+        if (ti.address == 0)
+            return 0;
+        if (!va_is_canonical(ti.address))
+            return REFUSE(-XEN_EINVAL, "trap handler address not canonical");
+        if ((ti.cs & 3) == 0)
+            ti.cs |= 3;                 /* guest code runs in ring 3 */
+        a->trap_ctxt[ti.vector] = ti;
+    }
+}
+
+static long register_callback(const struct callback_register *reg)
+{
+    struct arch_vcpu *a = current->arch;
+    uint32_t mask_bit;
+
+    if (!va_is_canonical(reg->address))
+        return REFUSE(-XEN_EINVAL, "callback address not canonical");
+    switch (reg->type) {
+    case CALLBACKTYPE_event:
+        a->event_callback = reg->address;
+        return 0;
+    case CALLBACKTYPE_failsafe:
+        a->failsafe_callback = reg->address;
+        mask_bit = VGCF_failsafe_disables_events;
+        break;
+    case CALLBACKTYPE_syscall:
+        a->syscall_callback = reg->address;
+        mask_bit = VGCF_syscall_disables_events;
+        break;
+    case CALLBACKTYPE_nmi:
+        /* No NMI ever reaches a pvx guest; the handler is recorded as Xen would. */
+        a->trap_ctxt[TRAP_nmi] = (struct trap_info){
+            .vector = TRAP_nmi, .flags = 4, .cs = FLAT_KERNEL_CS, .address = reg->address,
+        };
+        return 0;
+    default:
+        /* syscall32 and sysenter are for 32-bit code, which pvx does not run. */
+        return -XEN_ENOSYS;
+    }
+    if (reg->flags & CALLBACKF_mask_events)
+        a->vgc_flags |= mask_bit;
+    else
+        a->vgc_flags &= ~mask_bit;
+    return 0;
+}
+
+long do_callback_op(int cmd, uint64_t arg)
+{
+    switch (cmd) {
+    case CALLBACKOP_register: {
+        struct callback_register reg;
+
+        if (copy_from_guest(&reg, arg, sizeof(reg)) != 0)
+            return -XEN_EFAULT;
+        return register_callback(&reg);
+    }
+    case CALLBACKOP_unregister: {
+        struct callback_unregister unreg;
+
+        if (copy_from_guest(&unreg, arg, sizeof(unreg)) != 0)
+            return -XEN_EFAULT;
+        switch (unreg.type) {
+        case CALLBACKTYPE_nmi:
+            memset(&current->arch->trap_ctxt[TRAP_nmi], 0, sizeof(struct trap_info));
+            return 0;
+        case CALLBACKTYPE_event:
+        case CALLBACKTYPE_failsafe:
+        case CALLBACKTYPE_syscall:
+        case CALLBACKTYPE_syscall32:
+        case CALLBACKTYPE_sysenter:
+            return REFUSE(-XEN_EINVAL, "this callback cannot be unregistered");
+        default:
+            return -XEN_ENOSYS;
+        }
+    }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+/* The old interface: three registrations whose results Xen ignores. */
+long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall)
+{
+    const struct callback_register regs[3] = {
+        { .type = CALLBACKTYPE_event, .address = event },
+        { .type = CALLBACKTYPE_failsafe, .address = failsafe },
+        { .type = CALLBACKTYPE_syscall, .address = syscall },
+    };
+
+    for (unsigned i = 0; i < 3; i++)
+        (void)register_callback(&regs[i]);
+    return 0;
+}
+
+/* The kernel stack for bounces from user mode.  A 64-bit bounce always lands on
+ * FLAT_KERNEL_SS, so ss is only recorded (with guest RPL), as Xen records it. */
+long do_stack_switch(uint64_t ss, uint64_t sp)
+{
+    current->arch->kernel_ss = (ss & 3) ? ss : (ss | 3);
+    current->arch->kernel_sp = sp;
+    return 0;
+}

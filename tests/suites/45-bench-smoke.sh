@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A few seconds' check of the measuring tools, not a benchmark: the profiler plugin counts
+# the same instructions as the guest's TSC under -icount and attributes the null hypercall
+# to the host's entry, entered once per iteration; the bench scripts read probe lines and
+# refuse a TSC that did not count instructions; Xen's symbols come from an image whose code
+# matches the one booted.  The figures themselves are `make bench` (docs/bench.md).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/guest/tap.sh
+. scripts/bench-lib.sh
+out=build/tests/45-bench-smoke; mkdir -p "$out"
+
+# Parsing: a line as the guest prints it, with pvx's domain prefix.
+printf '(d0) bench: null unit=op n=64 batches=8 min=11084 max=11090 same=7 per_unit=173.19 tsc=exact\r\n' > "$out/exact.log"
+[ "$(bench_lines "$out/exact.log")" = "null 173.19 op 64 11084 11090 7 8 exact" ]
+tap "bench: a probe line is parsed into its fields" $? "got '$(bench_lines "$out/exact.log")'"
+bench_check "$out/exact.log" 2> /dev/null
+tap "bench: exact TSC deltas are accepted" $?
+printf 'bench: null unit=op n=64 batches=8 min=90411 max=131072 same=1 per_unit=1412.67 tsc=noisy\n' > "$out/noisy.log"
+! bench_check "$out/noisy.log" 2> "$out/noisy.err" && grep -q 'icount' "$out/noisy.err"
+tap "bench: TSC deltas that are not exact are refused, naming -icount" $? "$(cat "$out/noisy.err")"
+
+plugin=build/tools/profile/libprofile.so
+if [ ! -f "$plugin" ] || [ ! -f build/host.elf ]; then
+  echo "not ok - profile: $plugin or build/host.elf missing (make)"
+  exit 1
+fi
+nm -n -S build/host.elf > "$out/host.syms"
+nm -n -S build/guest.elf > "$out/guest.syms"
+iters=16
+bench_boot pvx "$out/pvx.log" "test=bench-null iters=$iters batches=2" \
+  -plugin "$plugin,syms=host:$out/host.syms,syms=guest:$out/guest.syms,out=$out/pvx.prof"
+tap "profile: pvx with the plugin runs bench-null to a clean poweroff" $? "$(cat "$out/pvx.log.err")"
+cat "$out/pvx.prof"
+grep -q "^profile: window 1: [0-9]* instructions, $iters iterations" "$out/pvx.prof"
+tap "profile: one window of $iters marked iterations" $? "see $out/pvx.prof"
+
+# The window holds the same loop as a timed batch, so the two counts differ only by the
+# few instructions around the loop (the rdtsc reads, the call), not per iteration.
+total=$(sed -nE 's/^profile: window 1: ([0-9]+) instructions.*/\1/p' "$out/pvx.prof")
+tsc=$(bench_lines "$out/pvx.log" | awk '{print $5}')
+[ -n "$total" ] && [ -n "$tsc" ] && [ $(( total > tsc ? total - tsc : tsc - total )) -le 8 ]
+tap "profile: plugin count ($total) agrees with the TSC under -icount ($tsc) within 8" $?
+
+# The call tree: under the hypercall page, one frame of the host entered exactly once per
+# iteration (the syscall entry, whatever its name); and every instruction has a symbol.
+sed -n '/^call tree/,/^flat profile/p' "$out/pvx.prof" > "$out/tree"
+awk '/\[guest\] hypercall_page$/ { d = index($0, "["); next }
+     d && index($0, "[") == d + 2 && $3 == "1.00" && /\[host\]/ { found = 1 }
+     d && index($0, "[") <= d { d = 0 }
+     END { exit !found }' "$out/tree"
+tap "profile: the null hypercall enters the host from the hypercall page once per iteration" $? \
+    "see $out/tree"
+! grep -q '\[?\]' "$out/pvx.prof"
+tap "profile: every instruction in the window belongs to a symbol of the host or the guest" $? \
+    "$(grep -m3 '\[?\]' "$out/pvx.prof")"
+
+if [ -r "$XEN_GZ" ] && [ -r "$XEN_EFI" ]; then
+  xen_symbols "$out/xen.syms" 2> "$out/xen.err" && grep -q ' T do_update_va_mapping$' "$out/xen.syms"
+  tap "profile: Xen's symbols from xen.efi, whose .text matches the booted image" $? "$(cat "$out/xen.err")"
+else
+  echo "ok - profile: Xen's symbols # SKIP Xen 4.17 (hypervisor and xen.efi) not installed"
+fi
