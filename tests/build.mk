@@ -2,5 +2,6 @@
 -include tests/abi/build.mk
 -include tests/unit/build.mk
 -include tests/fuzz/build.mk
+-include tests/unit/insn.mk
 -include tests/unit/decomp.mk
 -include tests/fuzz/decomp.mk

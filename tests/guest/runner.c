@@ -44,6 +44,9 @@ bool xtf_expect(struct xtf_result *res, bool ok, const char *what)
 static enum xtf_outcome run_one(const struct xtf_test *t)
 {
     struct xtf_result res = { XTF_NOTHING, "" };
+    /* Said before the test runs, so a platform that dies in a test can be blamed on it. */
+    printk("xtf: start %s\n", t->name);
+    console_flush();
     t->run(&res);
     if (res.outcome == XTF_NOTHING)
         xtf_error(&res, "the test reported nothing");
@@ -75,25 +78,56 @@ static const struct xtf_test *find(const char *name, size_t len)
     return NULL;
 }
 
+/* Run a group: every test `test=all` would run whose name starts with the `plen` bytes at
+ * `prefix` and, if `after` is given (alen bytes), sorts after it.  Returns how many ran. */
+static unsigned run_group(const char *prefix, size_t plen, const char *after, size_t alen,
+                          unsigned count[4])
+{
+    unsigned n = 0;
+    for (const struct xtf_test *t = next_by_name(NULL); t; t = next_by_name(t)) {
+        if (t->explicit_only || strncmp(t->name, prefix, plen))
+            continue;
+        if (after) {
+            int c = strncmp(t->name, after, alen);
+            if (c < 0 || (c == 0 && strlen(t->name) <= alen))
+                continue;
+        }
+        count[run_one(t)]++;
+        n++;
+    }
+    return n;
+}
+
+/*
+ * names: "all", or a list separated by ',' or '+' of
+ *   <name>            one test (explicit-only tests run only this way);
+ *   <prefix>*         every test `all` would run whose name starts with prefix, in name
+ *                     order (e.g. "ex-*");
+ *   <prefix>*><name>  the same, only those after <name>: how a suite resumes a group in a
+ *                     fresh boot after the platform died in <name>.
+ */
 int xtf_run_list(const char *names)
 {
     unsigned count[4] = { 0 }, missing = 0;
-    bool all = !strcmp(names, "all");
 
     printk("xtf: running %s\n", names);
-    /* "all" runs in name order, whatever order the linker kept, without the tests that
-     * must be named (XTF_TEST_EXPLICIT). */
-    for (const struct xtf_test *t = all ? next_by_name(NULL) : NULL; t; t = next_by_name(t))
-        if (!t->explicit_only)
-            count[run_one(t)]++;
-    for (const char *p = names; !all && *p; ) {
+    if (!strcmp(names, "all"))
+        run_group("", 0, NULL, 0, count);
+    for (const char *p = names; strcmp(names, "all") && *p; ) {
         size_t len = 0;
         while (p[len] && p[len] != ',' && p[len] != '+')
             len++;
-        const struct xtf_test *t = find(p, len);
-        if (t)
+        const char *star = NULL;
+        for (size_t i = 0; i < len && !star; i++)
+            star = p[i] == '*' ? p + i : NULL;
+        const struct xtf_test *t = star ? NULL : find(p, len);
+        if (star) {
+            const char *after = star + 1 < p + len && star[1] == '>' ? star + 2 : NULL;
+            size_t alen = after ? (size_t)(p + len - after) : 0;
+            run_group(p, (size_t)(star - p), after, alen, count);
+        } else if (t) {
             count[run_one(t)]++;
-        else {
+        } else {
             char bad[48];
             size_t n = len < sizeof(bad) - 1 ? len : sizeof(bad) - 1;
             memcpy(bad, p, n);

@@ -89,4 +89,62 @@ static inline long HYPERVISOR_multicall(struct multicall_entry *calls, unsigned 
     return HC(__HYPERVISOR_multicall, calls, nr, 0, 0, 0);
 }
 
+/* The execution model (trap table, callbacks, descriptors, debug registers, ...). */
+static inline long HYPERVISOR_set_trap_table(const struct trap_info *table)
+{
+    return HC(__HYPERVISOR_set_trap_table, table, 0, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_set_gdt(const unsigned long *frames, unsigned entries)
+{
+    return HC(__HYPERVISOR_set_gdt, frames, entries, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_stack_switch(unsigned long ss, unsigned long sp)
+{
+    return HC(__HYPERVISOR_stack_switch, ss, sp, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_set_callbacks(unsigned long event, unsigned long failsafe,
+                                            unsigned long syscall)
+{
+    return HC(__HYPERVISOR_set_callbacks, event, failsafe, syscall, 0, 0);
+}
+
+static inline long HYPERVISOR_fpu_taskswitch(int set)
+{
+    return HC(__HYPERVISOR_fpu_taskswitch, set, 0, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_set_debugreg(int reg, unsigned long value)
+{
+    return HC(__HYPERVISOR_set_debugreg, reg, value, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_get_debugreg(int reg)
+{
+    return HC(__HYPERVISOR_get_debugreg, reg, 0, 0, 0, 0);
+}
+
+/* maddr: machine address of the 8-byte descriptor slot; desc: the descriptor. */
+static inline long HYPERVISOR_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    return HC(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_vm_assist(unsigned cmd, unsigned type)
+{
+    return HC(__HYPERVISOR_vm_assist, cmd, type, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_set_segment_base(unsigned which, unsigned long base)
+{
+    return HC(__HYPERVISOR_set_segment_base, which, base, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_callback_op(int cmd, const void *arg)
+{
+    return HC(__HYPERVISOR_callback_op, cmd, arg, 0, 0, 0);
+}
+
 #endif

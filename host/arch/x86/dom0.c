@@ -111,6 +111,7 @@ void arch_dom0_start(struct vcpu *v, const struct dom0_entry *e)
 void arch_domain_release(struct domain *d)
 {
     write_cr3(arch_idle_l4_maddr());
+    write_dr(7, 0);                         /* the guest's breakpoints go with it */
     for (unsigned i = 0; i < PVX_MAX_VCPUS; i++)
         if (d->vcpu[i] && d->vcpu[i]->arch)
             pv_descriptors_release(d->vcpu[i]);

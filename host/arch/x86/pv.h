@@ -16,7 +16,6 @@ struct vcpu;
 void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector);
 void pv_inject_syscall(struct vcpu *v);
-void pv_inject_failsafe(struct vcpu *v);
 /* Write the queued bounce frame onto the guest kernel stack and point regs at the handler
  * (Xen's create_bounce_frame).  Crashes the domain when it cannot be delivered. */
 void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs);
@@ -40,6 +39,12 @@ void pv_ldt_invalidate(struct arch_vcpu *a);
 /* Give back the descriptor frames the CPU uses for v (domain teardown). */
 void pv_descriptors_release(struct vcpu *v);
 
+/* pv_emul_priv.c: a #GP(0) the host emulates (control/debug registers, MSRs, port I/O,
+ * cli/sti, wbinvd), and a kernel store into its own read-only L1 table (writable
+ * pagetables).  True when handled: the guest resumes after the instruction. */
+bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr);
+
 /* pv_iret.c */
 long do_iret(void);
 
@@ -49,6 +54,7 @@ long do_fpu_taskswitch(int set);
 long do_set_debugreg(int reg, uint64_t value);
 long do_get_debugreg(int reg);
 void pv_debugreg_init(struct vcpu *v);      /* the values a fresh vCPU reads */
+void pv_debug_fault(struct vcpu *v);        /* a #DB from the guest: take the CPU's DR6 */
 long do_vm_assist(unsigned cmd, unsigned type);
 long do_physdev_op(int cmd, uint64_t arg);
 /* #NM from the guest: its virtual CR0.TS was set (fpu_taskswitch). */

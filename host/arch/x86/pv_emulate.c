@@ -31,15 +31,18 @@
                          (1u << 21) | /* x2APIC */                          \
                          (1u << 24))  /* TSC deadline */
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
-/* Leaf 1 edx: debug store, ACPI thermal, thermal monitor, PBE. */
-#define CPUID1_EDX_HIDE ((1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+/* Leaf 1 edx: PSE, PGE and PSE36 (a PV guest's pagetables have neither superpages nor
+ * global kernel pages), debug store, ACPI thermal, thermal monitor, PBE. */
+#define CPUID1_EDX_HIDE ((1u << 3) | (1u << 13) | (1u << 17) | (1u << 21) | (1u << 22) | \
+                         (1u << 29) | (1u << 31))
 /* Leaf 7 ebx: FSGSBASE (CR4.FSGSBASE is the host's), SMEP/SMAP, INVPCID, RTM/HLE, PQM/PQE. */
 #define CPUID7_EBX_HIDE ((1u << 0) | (1u << 4) | (1u << 7) | (1u << 10) | (1u << 11) | \
                          (1u << 12) | (1u << 15) | (1u << 20))
 /* Leaf 7 ecx: UMIP, PKU, OSPKE, WAITPKG. */
 #define CPUID7_ECX_HIDE ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5))
-/* Leaf 0x80000001 ecx: SVM. */
+/* Leaf 0x80000001: ecx SVM; edx 1 GiB pages. */
 #define CPUIDX1_ECX_HIDE (1u << 2)
+#define CPUIDX1_EDX_HIDE (1u << 26)
 
 static void hypervisor_leaf(uint32_t leaf, uint32_t r[4])
 {
@@ -87,6 +90,7 @@ static void machine_leaf(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
         break;
     case 0x80000001:
         r[2] &= ~CPUIDX1_ECX_HIDE;
+        r[3] &= ~CPUIDX1_EDX_HIDE;
         break;
     default:
         break;

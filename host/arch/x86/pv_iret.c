@@ -7,8 +7,8 @@
  * Trust: the context is guest memory, read with copy_from_guest; a context that cannot be
  * read, or a return to user mode without a user pagetable, crashes the domain (the guest
  * has nowhere left to go).  Whatever it names is forced to guest privilege (RPL 3), IOPL
- * and VM are dropped and IF set; a selector the CPU then refuses sends the guest to its
- * failsafe callback (traps.c).
+ * and VM are dropped and IF set; a selector or rip the CPU then refuses gives the guest the
+ * #GP the CPU raised, in the context the iret tried to enter (traps.c, vcpu.c).
  */
 #include <public/errno.h>
 #include <public/xen.h>

@@ -98,9 +98,10 @@ bool pv_fpu_fault(struct vcpu *v)
 #define DR7_RW_IO        2                 /* R/W field value of an I/O breakpoint */
 
 /*
- * Kept as the guest set them and handed back by get_debugreg; pvx does not load them into
- * the CPU (docs/abi.md: breakpoints do not fire).  -XEN_EPERM for a value the guest may not
- * use, -XEN_EINVAL for reserved bits, -XEN_ENODEV for a register that does not exist.
+ * The guest's debug registers are the CPU's while it runs (the host uses none): kept as the
+ * guest set them, loaded at once, handed back by get_debugreg.  -XEN_EPERM for a value the
+ * guest may not use, -XEN_EINVAL for reserved bits, -XEN_ENODEV for a register that does not
+ * exist.
  */
 long do_set_debugreg(int reg, uint64_t value)
 {
@@ -111,11 +112,13 @@ long do_set_debugreg(int reg, uint64_t value)
         if (!va_is_guest(value) || !va_is_guest(value + 7))
             return REFUSE(-XEN_EPERM, "breakpoint address outside guest space");
         dr[reg] = value;
+        write_dr((unsigned)reg, value);
         return 0;
     case 4: case 6:                         /* DR4 aliases DR6 without CR4.DE */
         if (value != (uint32_t)value)
             return REFUSE(-XEN_EINVAL, "DR6 upper half is reserved");
         dr[6] = (value | DR6_DEFAULT_ONES) & ~DR6_ZEROS;
+        write_dr(6, dr[6]);
         return 0;
     case 5: case 7:                         /* DR5 aliases DR7 */
         if (value != (uint32_t)value)
@@ -128,10 +131,22 @@ long do_set_debugreg(int reg, uint64_t value)
                 if (((value >> i) & 3) == DR7_RW_IO)
                     return REFUSE(-XEN_EPERM, "I/O breakpoints need CR4.DE");
         dr[7] = value;
+        write_dr(7, value);
         return 0;
     default:
         return REFUSE(-XEN_ENODEV, "no such debug register");
     }
+}
+
+/* A #DB from the guest: what the CPU reports in DR6 goes to the guest's DR6 (the status
+ * bits it set, the reserved ones as they are), and the CPU's is reset for the next one. */
+void pv_debug_fault(struct vcpu *v)
+{
+    uint64_t hw = read_dr6(), *dr6 = &v->arch->debugreg[6];
+
+    *dr6 |= hw & ~DR6_DEFAULT_ONES;
+    *dr6 &= hw | DR6_DEFAULT_ONES;
+    write_dr(6, DR6_DEFAULT_ONES);
 }
 
 void pv_debugreg_init(struct vcpu *v)

@@ -1,6 +1,6 @@
 /*
  * Bounces: how the host hands an exception, a software interrupt, a user-mode `syscall` or a
- * failed return to the guest kernel, as Xen 4.17 does for a 64-bit PV guest.  The guest
+ * event to the guest kernel, as Xen 4.17 does for a 64-bit PV guest.  The guest
  * registers its handlers with set_trap_table (a virtual IDT), set_callbacks / callback_op
  * (syscall, failsafe, event) and stack_switch (the kernel stack a bounce from user mode
  * uses).  Whoever decides the guest must see something queues it in v->arch->bounce; the
@@ -13,7 +13,11 @@
  *
  * The frame, lowest address first (what the guest handler finds at its %rsp):
  *
- *     rcx  r11  [ds es fs gs: failsafe only]  [error code]  rip  cs  rflags  rsp  ss
+ *     rcx  r11  [error code]  rip  cs  rflags  rsp  ss
+ *
+ * (Xen's failsafe callback, which also gets ds-gs, is entered only when a context switch
+ * cannot reload a guest's data segments; pvx runs one vCPU and never reloads them, so the
+ * callback is recorded and, as in a one-vCPU Xen dom0, never entered.)
  *
  * cs carries the vCPU's event mask before the bounce in bits 32-39 (saved_upcall_mask), and
  * its RPL says which mode was interrupted: 0 for guest kernel, 3 for guest user (the guest's
@@ -81,43 +85,18 @@ void pv_inject_syscall(struct vcpu *v)
         return;
     }
     tb->eip = v->arch->syscall_callback;
-    tb->flags = TBF_EXCEPTION | TBF_SYSCALL;
+    tb->flags = TBF_EXCEPTION;
     if (v->arch->vgc_flags & VGCF_syscall_disables_events)
-        tb->flags |= TBF_INTERRUPT;
-}
-
-/* A return to the guest the CPU refused: the failsafe callback, with the data selectors. */
-void pv_inject_failsafe(struct vcpu *v)
-{
-    struct trap_bounce *tb = &v->arch->bounce;
-
-    tb->eip = v->arch->failsafe_callback;
-    tb->flags = TBF_EXCEPTION | TBF_FAILSAFE;
-    if (v->arch->vgc_flags & VGCF_failsafe_disables_events)
         tb->flags |= TBF_INTERRUPT;
 }
 
 /* --- delivery ------------------------------------------------------------------------------ */
 
-static uint16_t read_sel(unsigned which)
-{
-    uint16_t sel = 0;
-
-    switch (which) {
-    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(sel)); break;
-    case 1: __asm__ volatile("mov %%es, %0" : "=r"(sel)); break;
-    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(sel)); break;
-    case 3: __asm__ volatile("mov %%gs, %0" : "=r"(sel)); break;
-    }
-    return sel;
-}
-
 static void bounce_crash(struct vcpu *v, const char *what, uint64_t sp)
 {
     char why[160];
 
-    snprintf(why, sizeof(why), "cannot deliver %s to the guest kernel: %s (stack %016lx)",
-             v->arch->bounce.flags & TBF_FAILSAFE ? "the failsafe callback" : "a bounce",
+    snprintf(why, sizeof(why), "cannot deliver a bounce to the guest kernel: %s (stack %016lx)",
              what, sp);
     v->arch->bounce.flags = 0;
     domain_crash(v->domain, why);
@@ -127,7 +106,7 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
 {
     struct trap_bounce *tb = &v->arch->bounce;
     struct vcpu_info *vi = vcpu_info(v);
-    uint64_t frame[13], sp, cs = regs->cs;
+    uint64_t frame[8], sp, cs = regs->cs;
     unsigned n = ARRAY_SIZE(frame);
     uint8_t saved_mask;
 
@@ -156,9 +135,6 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
     frame[--n] = regs->rip;
     if (tb->flags & TBF_EXCEPTION_ERRCODE)
         frame[--n] = tb->error_code;
-    if (tb->flags & TBF_FAILSAFE)
-        for (unsigned seg = 4; seg-- > 0; )
-            frame[--n] = read_sel(seg);     /* gs, fs, es, ds: ds ends lowest */
     frame[--n] = regs->r11;
     frame[--n] = regs->rcx;
 
@@ -170,8 +146,6 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
     regs->entry_vector |= TRAP_syscall;
     regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT |
                       X86_EFLAGS_TF);
-    if (tb->flags & TBF_SYSCALL)
-        regs->rflags &= ~X86_EFLAGS_DF;     /* as after a native syscall with DF in FMASK */
     regs->ss = FLAT_KERNEL_SS;
     regs->rsp = sp - size;
     regs->cs = FLAT_KERNEL_CS;

@@ -86,12 +86,13 @@ static bool search_ex_table(struct cpu_regs *regs)
 /*
  * iretq faults in ring 0 when the CPU refuses the frame it pops (a non-canonical rip, a bad
  * or null selector: #GP, #NP or #SS).  A frame bound for ring 3 is guest state, so that is
- * the guest's failure, not the host's: as in Xen, the guest's failsafe callback gets it,
- * and a guest without one is crashed.  The refused frame's rip..ss are intact at the
- * faulting rsp, the top of the host stack; the general registers saved below them were
- * overwritten by this fault's own frame, but hold the same values (iretq had restored
- * them), so they are copied back and the vCPU re-enters through the exit step, which
- * delivers the failsafe bounce.  Does not return when the frame was the guest's.
+ * the guest's fault, not the host's: as in Xen 4.17, the guest gets that exception, with
+ * the frame the iret tried to enter as the interrupted context, and a guest without a
+ * handler for it is crashed.  The refused frame's rip..ss are intact at the faulting rsp,
+ * the top of the host stack; the general registers saved below them were overwritten by
+ * this fault's own frame, but hold the same values (iretq had restored them), so they are
+ * copied back and the vCPU re-enters through the exit step, which delivers the bounce.
+ * Does not return when the frame was the guest's.
  */
 static void check_guest_iret(struct cpu_regs *regs)
 {
@@ -104,21 +105,21 @@ static void check_guest_iret(struct cpu_regs *regs)
     if (regs->rip != (uint64_t)(uintptr_t)arch_iret_insn || !(f[1] & 3) ||
         (vec != TRAP_gp_fault && vec != TRAP_stack_error && vec != TRAP_no_segment))
         return;
-    if (v->arch->failsafe_callback == 0) {
+    if (&frame->rip != f)
+        arch_panic("a refused iretq to the guest that is not the guest's frame");
+    if (v->arch->trap_ctxt[vec].address == 0) {
         snprintf(why, sizeof(why),
                  "cannot return to the guest: iretq to %04lx:%016lx ss %04lx rsp %016lx "
-                 "rflags %lx refused (%s, error %x), no failsafe callback", f[1], f[0], f[4],
-                 f[3], f[2], trap_name(vec), regs->error_code);
+                 "rflags %lx refused (%s, error %x), no handler in the trap table", f[1], f[0],
+                 f[4], f[3], f[2], trap_name(vec), regs->error_code);
         v->arch->regs = NULL;
         domain_crash(v->domain, why);
     }
-    if (&frame->rip != f)
-        arch_panic("a refused iretq to the guest that is not the guest's frame");
     memcpy(frame, &saved, offsetof(struct cpu_regs, error_code));
     frame->error_code = 0;
     frame->entry_vector = 0;
     v->arch->regs = frame;
-    pv_inject_failsafe(v);
+    pv_inject_exception(v, vec, true, saved.error_code);
     arch_enter_guest(frame);
 }
 
@@ -180,8 +181,16 @@ static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
     }
     case TRAP_no_device:
         return !pv_fpu_fault(v);
-    case TRAP_page_fault:
-        return pv_ldt_fault(v, regs, read_cr2());
+    case TRAP_page_fault: {
+        uint64_t cr2 = read_cr2();
+
+        return pv_ldt_fault(v, regs, cr2) || pv_ptwr_fault(v, regs, cr2);
+    }
+    case TRAP_gp_fault:
+        return pv_emulate_privileged(v, regs);
+    case TRAP_debug:
+        pv_debug_fault(v);
+        return false;
     default:
         return false;
     }
@@ -206,11 +215,10 @@ static bool bounce_to_guest(struct vcpu *v, struct cpu_regs *regs)
     unsigned vec = regs->entry_vector;
 
     if (vec == 0x80) {
-        /* `int $0x80` comes through a DPL-3 gate so the guest can take it directly (Xen's
-         * int80_direct_trap); refused, it becomes the #GP a DPL-0 gate would give. */
-        if (softint_allowed(v, 0x80)) {
-            if (v->arch->trap_ctxt[0x80].address == 0)
-                return false;
+        /* `int $0x80` comes through a DPL-3 gate and goes straight to the guest's entry
+         * 0x80 whenever it has one, whatever its DPL (Xen 4.17's int80_direct_trap); with
+         * none it becomes the #GP a DPL-0 gate would give. */
+        if (v->arch->trap_ctxt[0x80].address != 0) {
             pv_inject_sw_interrupt(v, 0x80);
             return true;
         }
@@ -276,8 +284,20 @@ static void guest_trap(struct cpu_regs *regs)
         printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
         return;
     }
-    /* A fault taken on an IST stack (double fault, machine check) has its frame there. */
-    current->arch->regs = regs;
+    /*
+     * A fault taken on an IST stack (#DB, double fault, machine check) moves to the guest
+     * frame at the top of the host stack, which is free while the guest runs, and leaves
+     * from there: a second #DB in the host while this one is handled (a data breakpoint
+     * the guest set, hit by the host writing the bounce frame) would reuse the IST stack.
+     */
+    if (regs != arch_guest_frame()) {
+        struct cpu_regs *frame = arch_guest_frame();
+
+        *frame = *regs;
+        current->arch->regs = frame;
+        guest_fault(current, frame);
+        arch_enter_guest(frame);
+    }
     guest_fault(current, regs);
 }
 

@@ -82,9 +82,9 @@ void arch_exit_to_guest(struct cpu_regs *regs)
     if (!va_is_canonical(regs->rip)) {
         char why[96];
 
-        if (v->arch->failsafe_callback != 0) {
-            /* Where Xen's iretq would fault and take the guest to its failsafe callback. */
-            pv_inject_failsafe(v);
+        if (v->arch->trap_ctxt[TRAP_gp_fault].address != 0) {
+            /* Where Xen's iretq faults: the guest gets the #GP(0), with this frame. */
+            pv_inject_exception(v, TRAP_gp_fault, true, 0);
             pv_create_bounce_frame(v, regs);
         } else {
             snprintf(why, sizeof(why), "%s return address %016lx is not canonical",

@@ -35,8 +35,9 @@
 #define X86_EFLAGS_RF   0x00010000ULL
 #define X86_EFLAGS_VM   0x00020000ULL
 #define X86_EFLAGS_AC   0x00040000ULL
-/* Flags a guest may hold: arithmetic, TF, DF, AC, ID (never IOPL, NT, RF, VM, VIF, VIP). */
-#define X86_EFLAGS_GUEST 0x240dd5ULL
+/* Flags a guest may hold (Xen's iret keeps all but IOPL and VM): the arithmetic flags, TF,
+ * IF, DF, NT, RF, AC, VIF, VIP, ID; never IOPL, VM or a reserved bit. */
+#define X86_EFLAGS_GUEST 0x3d4fd5ULL
 
 #define X86_CR0_WP     (1ULL << 16)
 #define X86_CR4_SMAP   (1ULL << 21)
@@ -119,8 +120,6 @@ _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 #define TBF_EXCEPTION         1   /* pending */
 #define TBF_EXCEPTION_ERRCODE 2   /* push error_code in the frame */
 #define TBF_INTERRUPT         8   /* mask events on delivery */
-#define TBF_FAILSAFE         16   /* the failsafe callback: also push the data selectors */
-#define TBF_SYSCALL          32   /* a user-mode syscall: DF clear on entry (pvx's own flag) */
 
 struct trap_bounce {
     uint64_t eip;            /* guest kernel handler */
@@ -175,6 +174,18 @@ static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4,
 static inline void write_cr0(uint64_t v) { __asm__ volatile("mov %0,%%cr0" :: "r"(v) : "memory"); }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0,%%cr3" :: "r"(v) : "memory"); }
 static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0,%%cr4" :: "r"(v) : "memory"); }
+static inline uint64_t read_dr6(void) { uint64_t v; __asm__ volatile("mov %%db6,%0" : "=r"(v)); return v; }
+static inline void write_dr(unsigned n, uint64_t v)
+{
+    switch (n) {
+    case 0: __asm__ volatile("mov %0,%%db0" :: "r"(v)); break;
+    case 1: __asm__ volatile("mov %0,%%db1" :: "r"(v)); break;
+    case 2: __asm__ volatile("mov %0,%%db2" :: "r"(v)); break;
+    case 3: __asm__ volatile("mov %0,%%db3" :: "r"(v)); break;
+    case 6: __asm__ volatile("mov %0,%%db6" :: "r"(v)); break;
+    case 7: __asm__ volatile("mov %0,%%db7" :: "r"(v)); break;
+    }
+}
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
 static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {

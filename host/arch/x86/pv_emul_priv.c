@@ -1,0 +1,412 @@
+/*
+ * Privileged instructions and writable pagetables: the two places where the host runs an
+ * instruction on the guest's behalf (Xen's emul-priv-op.c and ro-page-fault.c).
+ *
+ *   #GP(0) in the guest        the instruction is decoded (insn.c); what a 64-bit PV kernel
+ *                              may do is emulated as Xen 4.17 emulates it (control and debug
+ *                              registers, the MSRs Xen shows a PV guest, port I/O and cli/sti
+ *                              under the virtual IOPL, wbinvd); anything else stays a #GP.
+ *   #PF, kernel write to a     the store is decoded, the new entry validated exactly as an
+ *   read-only L1 table         mmu_update of that entry would be, applied, and the guest
+ *                              resumes after the store; a store mmu_update would refuse
+ *                              stays the guest's page fault.
+ *
+ * Trust: the instruction bytes and every operand are guest memory or guest registers; the
+ * bytes are read with copy_from_guest (at most 15), the decoder reads only those, and every
+ * value written to the machine goes through the same checks as the hypercall would.
+ */
+#include <public/errno.h>
+#include <public/xen.h>
+#include "arch/x86/insn.h"
+#include "arch/x86/pv.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "mm/mm.h"
+#include "printk.h"
+
+#define X86_CR0_TS        (1ULL << 3)
+#define X86_CR4_HIDDEN    ((1ULL << 4) | (1ULL << 7) | (1ULL << 13) | (1ULL << 14) | \
+                           (1ULL << 16) | (1ULL << 17) | (1ULL << 20) | (1ULL << 21) | \
+                           (1ULL << 22))   /* PSE PGE VMXE SMXE FSGSBASE PCIDE SMEP SMAP PKE */
+#define EFER_LME          (1ULL << 8)
+#define EFER_LMA          (1ULL << 10)
+#define MSR_TSC           0x10
+#define MSR_PAT           0x277
+#define XEN_PAT           0x0000050100070406ULL   /* the PAT Xen shows its PV guests */
+
+#define PFEC_PRESENT 1u
+#define PFEC_WRITE   2u
+#define PFEC_RSVD    8u
+#define PFEC_FETCH   16u
+
+/* --- the guest's registers in encoding order ----------------------------------------------- */
+
+static uint64_t *gpr(struct cpu_regs *r, unsigned n)
+{
+    uint64_t *const map[16] = {
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
+        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+    };
+    return map[n & 15];
+}
+
+static void gprs(struct cpu_regs *r, uint64_t out[16])
+{
+    for (unsigned i = 0; i < 16; i++)
+        out[i] = *gpr(r, i);
+}
+
+/* Read the instruction at rip (as much of 15 bytes as is mapped) and decode it. */
+static bool fetch(const struct cpu_regs *regs, struct insn *in)
+{
+    uint8_t buf[INSN_MAX_LEN];
+    size_t n = 0;
+
+    if (copy_from_guest(buf, regs->rip, sizeof(buf)) == 0)
+        n = sizeof(buf);
+    else
+        while (n < sizeof(buf) && copy_from_guest(&buf[n], regs->rip + n, 1) == 0)
+            n++;
+    return n > 0 && insn_decode(buf, n, in) == 0;
+}
+
+/* --- privileged instructions ---------------------------------------------------------------- */
+
+static uint64_t guest_cr0(const struct vcpu *v)
+{
+    return (read_cr0() & ~X86_CR0_TS) | (v->arch->ts ? X86_CR0_TS : 0);
+}
+
+static bool read_cr(struct vcpu *v, unsigned cr, uint64_t *val)
+{
+    switch (cr) {
+    case 0: *val = guest_cr0(v); return true;
+    case 2: *val = v->arch->cr2; return true;
+    case 3: *val = mfn_x(v->mm.guest_table) << PAGE_SHIFT; return true;
+    case 4: *val = read_cr4() & ~X86_CR4_HIDDEN; return true;
+    default: return false;
+    }
+}
+
+static bool write_cr(struct vcpu *v, unsigned cr, uint64_t val)
+{
+    switch (cr) {
+    case 0:
+        if ((val ^ guest_cr0(v)) & ~X86_CR0_TS)
+            return false;                   /* only TS is the guest's */
+        do_fpu_taskswitch((val & X86_CR0_TS) != 0);
+        return true;
+    case 2:
+        v->arch->cr2 = val;
+        vcpu_info(v)->arch.cr2 = val;
+        return true;
+    case 3: {
+        struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR };
+
+        op.arg1.mfn = val >> PAGE_SHIFT;
+        return mm_mmuext_op_one(&v->domain->mm, &v->mm, &op) == 0;
+    }
+    case 4:
+        return true;                        /* accepted, and nothing the guest sees changes */
+    default:
+        return false;
+    }
+}
+
+static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    (void)v;
+    switch (msr) {
+    case MSR_EFER:
+        *val = EFER_SCE | EFER_LME | EFER_LMA | (rdmsr(MSR_EFER) & EFER_NXE);
+        return true;
+    case MSR_PAT:
+        *val = XEN_PAT;
+        return true;
+    case MSR_TSC:
+        *val = rdtsc();
+        return true;
+    case MSR_FS_BASE:
+    case MSR_GS_BASE:                       /* the kernel's, in kernel mode */
+    case MSR_KERNEL_GS_BASE:                /* the user's */
+        *val = rdmsr(msr);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    (void)v;
+    switch (msr) {
+    case MSR_FS_BASE:
+    case MSR_GS_BASE:
+    case MSR_KERNEL_GS_BASE:
+        if (!va_is_canonical(val))
+            return false;
+        wrmsr(msr, val);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Port I/O is the guest's at virtual IOPL >= 1 in kernel mode, 3 in user mode (Xen's
+ * iopl_ok: the kernel counts as ring 1). */
+static bool io_allowed(const struct vcpu *v)
+{
+    return v->arch->iopl >= (v->arch->kernel_mode ? 1u : 3u);
+}
+
+/* Ports the host keeps: the PICs, the PIT, the RTC/CMOS, its serial console, PCI config. */
+static bool port_is_hosts(uint16_t port)
+{
+    return (port >= 0x20 && port <= 0x21) || (port >= 0xa0 && port <= 0xa1) ||
+           (port >= 0x40 && port <= 0x43) || (port >= 0x70 && port <= 0x71) ||
+           (port >= 0x3f8 && port <= 0x3ff) || (port >= 0xcf8 && port <= 0xcff);
+}
+
+/* One access of `size` bytes; a port the guest may not touch reads all ones and drops
+ * writes, as Xen does for a port outside a domain's I/O ranges. */
+static uint32_t port_in(uint16_t port, unsigned size)
+{
+    uint32_t v = 0xffffffffu;
+
+    if (!port_is_hosts(port)) {
+        switch (size) {
+        case 1: { uint8_t b; __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"(port)); v = b; break; }
+        case 2: { uint16_t w; __asm__ volatile("inw %1,%0" : "=a"(w) : "Nd"(port)); v = w; break; }
+        default: __asm__ volatile("inl %1,%0" : "=a"(v) : "Nd"(port)); break;
+        }
+    }
+    return v;
+}
+
+static void port_out(uint16_t port, unsigned size, uint32_t v)
+{
+    if (port_is_hosts(port))
+        return;
+    switch (size) {
+    case 1: __asm__ volatile("outb %b0,%1" :: "a"(v), "Nd"(port)); break;
+    case 2: __asm__ volatile("outw %w0,%1" :: "a"(v), "Nd"(port)); break;
+    default: __asm__ volatile("outl %0,%1" :: "a"(v), "Nd"(port)); break;
+    }
+}
+
+/* Put an in's result in rax as the CPU would: 8 and 16 bits merge, 32 bits zero-extend. */
+static void set_acc(struct cpu_regs *regs, unsigned size, uint32_t v)
+{
+    if (size == 4)
+        regs->rax = v;
+    else if (size == 2)
+        regs->rax = (regs->rax & ~0xffffULL) | (v & 0xffff);
+    else
+        regs->rax = (regs->rax & ~0xffULL) | (v & 0xff);
+}
+
+/* Emulate one decoded privileged instruction; false: not emulated, the guest gets the #GP. */
+static bool emulate_one(struct vcpu *v, struct cpu_regs *regs, const struct insn *in)
+{
+    bool kernel = v->arch->kernel_mode;
+    uint64_t val;
+    long rc;
+
+    switch (in->kind) {
+    case INSN_IN_IMM: case INSN_IN_DX: case INSN_OUT_IMM: case INSN_OUT_DX: {
+        uint16_t port = in->kind == INSN_IN_IMM || in->kind == INSN_OUT_IMM ?
+                        (uint16_t)in->imm : (uint16_t)regs->rdx;
+
+        if (!io_allowed(v))
+            return false;
+        if (in->kind == INSN_IN_IMM || in->kind == INSN_IN_DX)
+            set_acc(regs, in->opsz, port_in(port, in->opsz));
+        else
+            port_out(port, in->opsz, (uint32_t)regs->rax);
+        return true;
+    }
+    case INSN_CLI:
+    case INSN_STI:
+        return io_allowed(v);               /* skipped: the event mask is not touched */
+    default:
+        break;
+    }
+    if (!kernel)
+        return false;                       /* the rest is for the guest kernel only */
+    switch (in->kind) {
+    case INSN_MOV_FROM_CR:
+        if (!read_cr(v, in->reg, &val))
+            return false;
+        *gpr(regs, in->rm) = val;
+        return true;
+    case INSN_MOV_TO_CR:
+        return write_cr(v, in->reg, *gpr(regs, in->rm));
+    case INSN_MOV_FROM_DR:
+        rc = do_get_debugreg(in->reg);
+        if (rc < 0 && rc >= -4095)
+            return false;
+        *gpr(regs, in->rm) = (uint64_t)rc;
+        return true;
+    case INSN_MOV_TO_DR:
+        return do_set_debugreg(in->reg, *gpr(regs, in->rm)) == 0;
+    case INSN_RDMSR:
+        if (!read_msr(v, (uint32_t)regs->rcx, &val))
+            return false;
+        regs->rax = (uint32_t)val;
+        regs->rdx = val >> 32;
+        return true;
+    case INSN_WRMSR:
+        return write_msr(v, (uint32_t)regs->rcx,
+                         ((regs->rdx & 0xffffffffULL) << 32) | (regs->rax & 0xffffffffULL));
+    case INSN_CLTS:
+        do_fpu_taskswitch(0);
+        return true;
+    case INSN_WBINVD:
+    case INSN_INVD:
+        return true;                        /* TCG has no caches to write back */
+    default:
+        return false;
+    }
+}
+
+bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs)
+{
+    struct insn in;
+
+    if (regs->error_code != 0 || !fetch(regs, &in) || in.lock || !emulate_one(v, regs, &in))
+        return false;
+    regs->rip += in.len;
+    return true;
+}
+
+/* --- writable pagetables ----------------------------------------------------------------------- */
+
+/* The flags of a logical result (and, or): CF OF clear, ZF SF PF from the value. */
+static uint64_t logic_flags(uint64_t rflags, uint64_t res, unsigned size)
+{
+    uint64_t bits = size * 8, sign = 1ULL << (bits - 1);
+    uint64_t mask = bits == 64 ? ~0ULL : (1ULL << bits) - 1;
+    unsigned ones = (unsigned)__builtin_popcountll(res & 0xff);
+
+    rflags &= ~(0x1ULL | 0x4ULL | 0x40ULL | 0x80ULL | 0x800ULL);    /* CF PF ZF SF OF */
+    if ((res & mask) == 0)
+        rflags |= 0x40;
+    if (res & sign)
+        rflags |= 0x80;
+    if (!(ones & 1))
+        rflags |= 0x4;
+    return rflags;
+}
+
+/*
+ * Work out the entry a decoded store leaves in the 8-byte entry `old` (the store covers
+ * `size` bytes at byte offset `off` in it), and what the instruction returns in registers.
+ * False for an instruction the emulation does not take.
+ */
+static bool store_result(struct cpu_regs *regs, const struct insn *in, uint64_t old,
+                         unsigned off, uint64_t *new_entry)
+{
+    unsigned size = in->opsz, shift = off * 8;
+    uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1);
+    uint64_t cur = (old >> shift) & mask, src = 0, res;
+
+    switch (in->kind) {
+    case INSN_MOV_STORE:
+    case INSN_XCHG:
+    case INSN_CMPXCHG:
+    case INSN_AND:
+    case INSN_OR:
+        src = *gpr(regs, in->reg) & mask;
+        break;
+    case INSN_MOV_STORE_IMM:
+        src = insn_imm_operand(in) & mask;
+        break;
+    default:
+        break;
+    }
+    switch (in->kind) {
+    case INSN_MOV_STORE:
+    case INSN_MOV_STORE_IMM:
+        res = src;
+        break;
+    case INSN_XCHG:
+        res = src;
+        *gpr(regs, in->reg) = size == 4 ? cur : (*gpr(regs, in->reg) & ~mask) | cur;
+        break;
+    case INSN_CMPXCHG:
+        if ((regs->rax & mask) == cur) {
+            res = src;
+            regs->rflags |= 0x40;
+        } else {
+            res = cur;
+            regs->rax = size == 4 ? cur : (regs->rax & ~mask) | cur;
+            regs->rflags &= ~0x40ULL;
+        }
+        break;
+    case INSN_AND:
+        res = cur & src;
+        regs->rflags = logic_flags(regs->rflags, res, size);
+        break;
+    case INSN_OR:
+        res = cur | src;
+        regs->rflags = logic_flags(regs->rflags, res, size);
+        break;
+    default:
+        return false;
+    }
+    *new_entry = (old & ~(mask << shift)) | ((res & mask) << shift);
+    return true;
+}
+
+/*
+ * A guest kernel write fault on `addr`: if addr is mapped read-only onto one of the guest's
+ * L1 tables and the instruction is a store this emulation takes, apply it as mmu_update
+ * would.  True when the store was applied (the guest goes on after it); false leaves the
+ * page fault to the guest, unchanged.
+ */
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr)
+{
+    uint64_t pte, old, entry, g[16];
+    uint64_t ptr;
+    struct insn in;
+    unsigned off;
+    mfn_t table;
+
+    if (!v->arch->kernel_mode ||
+        (regs->error_code & (PFEC_PRESENT | PFEC_WRITE | PFEC_RSVD | PFEC_FETCH)) !=
+            (PFEC_PRESENT | PFEC_WRITE))
+        return false;
+    if (mm_guest_l1e(&v->mm, addr, &pte) != 0 ||
+        (pte & (_PAGE_PRESENT | _PAGE_RW)) != _PAGE_PRESENT)
+        return false;
+    table = _mfn(pte_mfn(pte));
+    if (mm_frame_owner(table) != &v->domain->mm || mm_frame_type(table) != MM_TYPE_L1 ||
+        mm_frame_type_count(table) == 0)
+        return false;
+    if (!fetch(regs, &in) || !in.mem || in.opsz == 0 || in.opsz > 8)
+        return false;
+    gprs(regs, g);
+    /* Only a naturally aligned store to the faulting entry's own word (Xen: the same page,
+     * naturally aligned; an entry is one word, so it is that word). */
+    if (insn_mem_addr(&in, g, regs->rip + in.len,
+                      in.seg == 0x64 ? rdmsr(MSR_FS_BASE) : in.seg == 0x65 ? rdmsr(MSR_GS_BASE)
+                                                                           : 0) != addr ||
+        (addr & (in.opsz - 1)) != 0)
+        return false;
+    ptr = (mfn_x(table) << PAGE_SHIFT) | (addr & (PAGE_SIZE - 8));
+    off = (unsigned)(addr & 7);
+    if (copy_from_guest(&old, addr & ~7ULL, sizeof(old)) != 0)
+        return false;
+    {
+        struct cpu_regs trial = *regs;      /* registers change only if the store lands */
+
+        if (!store_result(&trial, &in, old, off, &entry))
+            return false;
+        if (entry != old &&
+            mm_mmu_update_one(&v->domain->mm, &v->mm, ptr | MMU_NORMAL_PT_UPDATE, entry) != 0)
+            return false;
+        *regs = trial;
+    }
+    regs->rip += in.len;
+    return true;
+}
