@@ -11,9 +11,12 @@ PVOPS_SRCS := $(wildcard pvops/*.c)
 GTEST_SRCS := $(wildcard tests/guest/*.c tests/guest/*.S)
 
 # Guest code, the hook table and the in-guest tests share the guest's flags; the shared lib/
-# is built with them into its own directory.
+# is built with them into its own directory.  The kernel-image decompressors in lib/ are the
+# host's alone: left out, so the guest stays small.
+GUEST_LIB_SKIP := lib/bzimage.c lib/crc.c lib/inflate.c lib/lzma2.c lib/xz.c
 GUEST_OBJS := $(call objs,$(BUILD),,$(GUEST_SRCS) $(PVOPS_SRCS) $(GTEST_SRCS)) \
-              $(call objs,$(BUILD)/guest/lib-common,lib,$(wildcard lib/*.c))
+              $(call objs,$(BUILD)/guest/lib-common,lib,\
+                     $(filter-out $(GUEST_LIB_SKIP),$(wildcard lib/*.c)))
 $(eval $(call compile_rules,$(BUILD)/guest,guest,GUEST_CFLAGS))
 $(eval $(call compile_rules,$(BUILD)/pvops,pvops,GUEST_CFLAGS))
 $(eval $(call compile_rules,$(BUILD)/tests/guest,tests/guest,GUEST_CFLAGS))

@@ -3,3 +3,5 @@
 -include tests/unit/build.mk
 -include tests/fuzz/build.mk
 -include tests/unit/insn.mk
+-include tests/unit/decomp.mk
+-include tests/fuzz/decomp.mk
