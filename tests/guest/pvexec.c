@@ -18,6 +18,7 @@ _Static_assert(offsetof(struct pvx_record, count) == REC_COUNT, "record layout")
 _Static_assert(offsetof(struct pvx_record, cs) == REC_CS, "record layout");
 _Static_assert(offsetof(struct pvx_record, ss) == REC_SS, "record layout");
 _Static_assert(sizeof(struct pvx_record) == REC_SIZE, "record layout");
+_Static_assert(PVX_VGCF_IN_SYSCALL == VGCF_in_syscall, "iret flag");
 
 int pvx_call(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1);
 int pvx_user_enter(uint64_t rip, uint64_t rsp, uint64_t a0, uint64_t a1);

@@ -12,6 +12,7 @@
 #define PVX_CS_USER        0xe033   /* FLAT_USER_CS64 */
 #define PVX_SS             0xe02b   /* FLAT_KERNEL_SS64 == FLAT_USER_SS64 */
 #define PVX_HC_IRET        23       /* __HYPERVISOR_iret */
+#define PVX_VGCF_IN_SYSCALL 0x100   /* iret_context.flags: return from a syscall (VGCF_in_syscall) */
 
 /* Kinds of entry recorded: 0-255 a vector of the trap table, or one of the callbacks. */
 #define PVX_KIND_SYSCALL   0x100
