@@ -40,10 +40,13 @@ ROWS=(
   "uvm|op|update_va_mapping of one page, INVLPG (native: PTE store + invlpg)"
   "uvm-multi|page|multicall of 64 update_va_mappings, INVLPG each"
   "mmu-64|page|mmu_update of 64 L1 entries + one TLB flush (native: cr3 reload)"
-  "syscall|op|user syscall round trip (native: sysretq to ring 3 + syscall back)"
+  "syscall|op|user syscall round trip: PV iret (VGCF_in_syscall) to user, syscall to the callback (native: sysretq + syscall)"
+  "trap|op|exception bounce + iret: int3 in guest kernel mode, handler irets back (native: int3 + iretq)"
+  "mov-cr3|op|one emulated mov %cr3,%rax in guest kernel mode (native: the instruction)"
+  "ptwr|op|one writable-pagetable store into an own L1 entry, validated and applied (native: PTE store + invlpg)"
 )
 # Planned rows, printed so the table says what it does not cover yet.
-PLANNED="exception bounce + iret, user syscall round trip under PV, emulated mov %cr3, writable pagetable store (they need guest user mode and trap bounces); boot and workload timings"
+PLANNED="boot and workload timings"
 
 tests=
 for row in "${ROWS[@]}"; do tests+="bench-${row%%|*}+"; done

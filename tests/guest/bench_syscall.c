@@ -96,10 +96,10 @@ static void syscall_pv(struct xtf_result *res)
 {
     struct pvx_record r;
     uint64_t rip = user_va(u_syscall);
-    uint8_t mask = vcpu0()->evtchn_upcall_mask;
 
     if (!pvexec_need(res, NEED_USER))
         return;
+    uint8_t mask = vcpu0()->evtchn_upcall_mask;
     ucall(u_syscall, 0x5c, 0, &r);
     if (!ex_kind(res, "syscall from user mode", &r, PVX_KIND_SYSCALL) ||
         !ex_eq(res, "rax at the syscall callback", r.gpr[R_AX], 0x5c))
