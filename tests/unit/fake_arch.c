@@ -152,13 +152,13 @@ uint64_t *fake_frame(mfn_t mfn)
     return (uint64_t *)fake_mem[mfn_x(mfn)];
 }
 
-void *arch_map_frame(mfn_t mfn)
+void *fake_map_frame(mfn_t mfn)
 {
     fake_arch.maps++;
     return fake_frame(mfn);
 }
 
-void arch_unmap_frame(const void *p)
+void fake_unmap_frame(const void *p)
 {
     if (p == NULL)
         die("unmap of NULL", 0);
@@ -171,7 +171,7 @@ void arch_flush_tlb_local(void)
     fake_tlb_clear();
 }
 
-void arch_invlpg(uint64_t va)
+void fake_invlpg(uint64_t va)
 {
     if (!(va < (1ULL << 47) || va >= 0xffff800000000000ULL))
         die("invlpg of a non-canonical address (#GP on hardware)", va);
