@@ -2,9 +2,9 @@
  * Hypercall dispatch and the decoding of the memory hypercalls.
  *
  * Trust: every argument is a raw guest value.  Handlers here only decode: guest arrays are
- * read one element at a time with copy_from_guest (a bad handle gives -XEN_EFAULT), and the
- * decoded request is handed to the module that owns it (host/mm/ for paging).  Nothing here
- * keeps state between calls.
+ * range-checked once and read one element at a time (read_elem; a bad handle or a fault
+ * gives -XEN_EFAULT), and the decoded request is handed to the module that owns it
+ * (host/mm/ for paging).  Nothing here keeps state between calls.
  *
  * Partial progress: mmu_update and mmuext_op stop at the first failing request and report
  * how many succeeded through `done`; multicall runs every entry and writes each result back,
@@ -50,6 +50,26 @@ static bool guest_handle_okay(uint64_t gva)
 }
 
 /*
+ * Element i of a guest array of `size`-byte elements at `base`, read when its turn comes
+ * (an earlier element may have changed what maps it).  `whole`: guest_array_ok accepted the
+ * entire array up front, so the element needs no range check of its own, only the copy's
+ * fault fixup.  Otherwise (an array that runs into the non-canonical hole or wraps part way)
+ * each element is checked as it is read, so the ones before the bad one still run, as under
+ * Xen.
+ */
+static int read_elem(void *dst, uint64_t base, uint64_t i, size_t size, bool whole)
+{
+    uint64_t at = base + i * size;
+
+    return whole ? copy_from_guest_prechecked(dst, at, size) : copy_from_guest(dst, at, size);
+}
+
+static int write_elem(uint64_t at, const void *src, size_t size, bool whole)
+{
+    return whole ? copy_to_guest_prechecked(at, src, size) : copy_to_guest(at, src, size);
+}
+
+/*
  * Xen's get_pg_owner: only DOMID_SELF names the caller.  Naming itself by its own id is
  * refused like an unknown domain, and pvx runs no second domain a request could name.
  */
@@ -80,6 +100,7 @@ static void report_done(uint64_t done, unsigned i)
 long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
 {
     struct domain *d = current->domain;
+    bool whole = guest_array_ok(reqs, count, sizeof(struct mmu_update));
     unsigned i;
     int rc;
 
@@ -89,7 +110,7 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmu_update req;
 
-        rc = copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req));
+        rc = read_elem(&req, reqs, i, sizeof(req), whole);
         if (rc == 0)
             rc = mm_mmu_update_one(&d->mm, &current->mm, req.ptr, req.val);
         if (rc != 0)
@@ -102,6 +123,7 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
 long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
 {
     struct domain *d = current->domain;
+    bool whole = guest_array_ok(ops, count, sizeof(struct mmuext_op));
     unsigned i;
     int rc;
 
@@ -113,7 +135,7 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmuext_op op;
 
-        rc = copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op));
+        rc = read_elem(&op, ops, i, sizeof(op), whole);
         if (rc == 0)
             rc = mm_mmuext_op_one(&d->mm, &current->mm, &op);
         if (rc != 0)
@@ -139,24 +161,24 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
  */
 long do_multicall(uint64_t list, unsigned nr)
 {
+    bool whole = guest_array_ok(list, nr, sizeof(struct multicall_entry));
     unsigned i;
 
     if (!guest_handle_okay(list))
         return REFUSE(-XEN_EFAULT, "multicall list in the host's range");
     for (i = 0; i < nr; i++) {
         struct multicall_entry call;
-        uint64_t at = list + (uint64_t)i * sizeof(call);
+        uint64_t result_at = list + (uint64_t)i * sizeof(call) +
+                             offsetof(struct multicall_entry, result);
 
-        if (copy_from_guest(&call, at, sizeof(call)) != 0)
+        if (read_elem(&call, list, i, sizeof(call), whole) != 0)
             return -XEN_EFAULT;
         call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
         if (call.op == __HYPERVISOR_iret) {
-            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
-                                sizeof(call.result));
+            (void)write_elem(result_at, &call.result, sizeof(call.result), whole);
             return (long)call.result;
         }
-        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
-                          sizeof(call.result)) != 0)
+        if (write_elem(result_at, &call.result, sizeof(call.result), whole) != 0)
             return -XEN_EFAULT;
     }
     return 0;

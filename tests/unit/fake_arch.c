@@ -260,6 +260,27 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
     return 0;
 }
 
+bool guest_array_ok(uint64_t gva, uint64_t count, size_t size)
+{
+    return count <= FAKE_GUEST_SIZE && in_window(gva, (size_t)count * size);
+}
+
+/* A prechecked copy outside the window is a host bug (on the machine it could reach host
+ * memory): the test stops. */
+int copy_from_guest_prechecked(void *dst, uint64_t gva, size_t len)
+{
+    if (!in_window(gva, len))
+        die("prechecked copy from outside the guest window", gva);
+    return copy_from_guest(dst, gva, len);
+}
+
+int copy_to_guest_prechecked(uint64_t gva, const void *src, size_t len)
+{
+    if (!in_window(gva, len))
+        die("prechecked copy to outside the guest window", gva);
+    return copy_to_guest(gva, src, len);
+}
+
 uint64_t fake_guest_put(size_t off, const void *src, size_t len)
 {
     if (off > FAKE_GUEST_SIZE || len > FAKE_GUEST_SIZE - off)
