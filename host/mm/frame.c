@@ -208,13 +208,6 @@ void mm_put_page_slow(struct page_info *pg)
         free_frame(pg);
 }
 
-struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d)
-{
-    struct page_info *pg = mm_page(_mfn(mfn));
-
-    return mm_get_page(pg, d) ? pg : NULL;
-}
-
 /* --- type references ------------------------------------------------------------------------ */
 
 void mm_flush_tlb(void)

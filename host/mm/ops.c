@@ -6,7 +6,7 @@
  */
 #include <public/xen.h>
 #include <public/errno.h>
-#include "mm/page.h"
+#include "mm/l1e.h"
 #include "guest_access.h"
 
 /* --- mmu_update ------------------------------------------------------------------------------- */
@@ -26,16 +26,25 @@ static int write_plain(struct page_info *pg, unsigned idx, uint64_t val)
     return 0;
 }
 
+/* Is pg a pagetable of type `lo`..`hi` in use (validated, with type references)? */
+static inline bool in_use_table(const struct page_info *pg, unsigned lo, unsigned hi)
+{
+    return pg->type >= lo && pg->type <= hi && pg->type_count > 0 &&
+           (pg->flags & PGF_VALIDATED);
+}
+
 static int normal_pt_update(struct mm_domain *d, uint64_t ptr, uint64_t val, bool preserve_ad)
 {
-    struct page_info *pg = mm_get_page_from_mfn(ptr >> PAGE_SHIFT, d);
+    uint64_t mfn = ptr >> PAGE_SHIFT;
+    struct page_info *pg = mm_get_page_from_mfn(mfn, d);
     unsigned idx = (unsigned)((ptr & (PAGE_SIZE - 1)) >> 3);
     int rc;
 
     if (pg == NULL)
         return REFUSE(-XEN_EINVAL, "mmu_update of a frame the domain does not own");
-    if (pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 && pg->type_count > 0 &&
-        (pg->flags & PGF_VALIDATED))
+    if (in_use_table(pg, MM_TYPE_L1, MM_TYPE_L1))
+        rc = mm_mod_l1_entry(d, _mfn(mfn), idx, val, preserve_ad);
+    else if (in_use_table(pg, MM_TYPE_L2, MM_TYPE_L4))
         rc = mm_mod_entry(d, pg, idx, val, preserve_ad);
     else
         rc = write_plain(pg, idx, val);
@@ -50,9 +59,8 @@ int mm_mmu_update_one(struct mm_domain *d, struct mm_vcpu *v, uint64_t ptr, uint
     (void)v;
     switch (ptr & 7) {
     case MMU_NORMAL_PT_UPDATE:
-        return normal_pt_update(d, ptr, val, false);
     case MMU_PT_UPDATE_PRESERVE_AD:
-        return normal_pt_update(d, ptr & ~7ULL, val, true);
+        return normal_pt_update(d, ptr & ~7ULL, val, (ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
     case MMU_MACHPHYS_UPDATE:
         pg = mm_get_page_from_mfn(ptr >> PAGE_SHIFT, d);
         if (pg == NULL)

@@ -50,11 +50,22 @@ struct page_info {
 extern struct page_info *mm_frame_table;        /* mm_frames entries, set by mm_init */
 extern uint64_t mm_frames;                      /* size of the frame table (0 before mm_init) */
 
+/* The entry of a frame known to be in the table; never NULL, which the compiler is told so
+ * that it drops the NULL tests of callers on the paths where mm_page succeeded. */
+static inline struct page_info *mm_frame_entry(uint64_t mfn)
+{
+    struct page_info *pg = &mm_frame_table[mfn];
+
+    if (pg == NULL)
+        __builtin_unreachable();
+    return pg;
+}
+
 /* The frame's entry; NULL if mfn is beyond the frame table.  One bounds check is all: before
  * mm_init there are no frames. */
 static inline struct page_info *mm_page(mfn_t mfn)
 {
-    return mfn_x(mfn) < mm_frames ? &mm_frame_table[mfn_x(mfn)] : NULL;
+    return mfn_x(mfn) < mm_frames ? mm_frame_entry(mfn_x(mfn)) : NULL;
 }
 
 /* The frame number of an entry (an exact division: a multiply, no divide). */
@@ -86,6 +97,14 @@ static inline void mm_put_page(struct page_info *pg)
         mm_put_page_slow(pg);
 }
 
+/* The frame `mfn` owned by `d` with one general reference taken, or NULL. */
+static inline struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d)
+{
+    struct page_info *pg = mm_page(_mfn(mfn));
+
+    return mm_get_page(pg, d) ? pg : NULL;
+}
+
 /*
  * One more reference to `type` on pg (the caller holds a general reference).  Inline: the
  * frame already has that type, validated, in use.  Anything else (a first use, which may
@@ -113,8 +132,6 @@ static inline void mm_put_page_type(struct page_info *pg)
     else
         mm_put_page_type_slow(pg);
 }
-/* The frame `mfn` owned by `d` with one general reference taken, or NULL. */
-struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d);
 /* A general and a type reference for mm's own holders (pins, base pointers). */
 int mm_get_typed(const struct mm_domain *d, mfn_t mfn, unsigned type);
 void mm_put_typed(mfn_t mfn);
