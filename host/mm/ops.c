@@ -303,26 +303,34 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
 
 /* --- update_va_mapping ------------------------------------------------------------------------ */
 
+/* One step of the walk below: the next table from `*table`'s entry for va at `level`. */
+__attribute__((always_inline))
+static inline bool walk_step(mfn_t *table, uint64_t va, unsigned level)
+{
+    const uint64_t *pt = arch_map_frame(*table);
+    uint64_t e = pt[(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511];
+
+    arch_unmap_frame(pt);
+    if ((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT || pte_mfn(e) >= mm_frames)
+        return false;
+    *table = _mfn(pte_mfn(e));
+    return true;
+}
+
 /* The L1 table that maps `va` in v's kernel pagetable, walked through validated tables only
- * (each level holds the next one's type, so the walk reads no unchecked frame).  NULL if any
- * level is missing. */
-static struct page_info *l1_for_va(const struct mm_vcpu *v, uint64_t va)
+ * (each level holds the next one's type, so the walk reads no unchecked frame); false if any
+ * level is missing.  The steps are unrolled, each level's shift a constant.  Through a linear
+ * entry the "L1" found is a table of another level: the caller checks its type. */
+__attribute__((always_inline))
+static inline bool l1_for_va(const struct mm_vcpu *v, uint64_t va, mfn_t *l1)
 {
     mfn_t table = v->guest_table;
-    unsigned level;
 
-    if (!mfn_valid_raw(table))
-        return NULL;
-    for (level = 4; level > 1; level--) {
-        const uint64_t *pt = arch_map_frame(table);
-        uint64_t e = pt[(va >> (12 + 9 * (level - 1))) & 511];
-
-        arch_unmap_frame(pt);
-        if (!pte_present(e) || (e & _PAGE_PSE) || mm_page(_mfn(pte_mfn(e))) == NULL)
-            return NULL;
-        table = _mfn(pte_mfn(e));
-    }
-    return mm_page(table);
+    if (!mfn_valid_raw(table) || !walk_step(&table, va, 4) || !walk_step(&table, va, 3) ||
+        !walk_step(&table, va, 2))
+        return false;
+    *l1 = table;
+    return true;
 }
 
 /* Xen's __do_update_va_mapping, after the XSA-279 fix: a failed update flushes nothing. */
@@ -331,14 +339,16 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
 {
     struct page_info *l1;
     uint64_t scope = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK;
+    mfn_t l1_mfn;
     int rc;
 
-    if (!va_is_guest(va) || (l1 = l1_for_va(v, va)) == NULL || !mm_get_page(l1, d))
+    if (!va_is_guest(va) || !l1_for_va(v, va, &l1_mfn) ||
+        (l1 = mm_get_page_from_mfn(mfn_x(l1_mfn), d)) == NULL)
         return REFUSE(-XEN_EINVAL, "update_va_mapping: no L1 maps va");
-    if (l1->type != MM_TYPE_L1 || l1->type_count == 0 || !(l1->flags & PGF_VALIDATED))
+    if (!in_use_table(l1, MM_TYPE_L1, MM_TYPE_L1))
         rc = -XEN_EINVAL;
     else
-        rc = mm_mod_entry(d, l1, (unsigned)((va >> 12) & 511), val, false);
+        rc = mm_mod_l1_entry(d, l1_mfn, (unsigned)((va >> PAGE_SHIFT) & 511), val, false);
     mm_put_page(l1);
     if (rc != 0)
         return rc;
@@ -392,12 +402,12 @@ int mm_update_descriptor(struct mm_domain *d, uint64_t maddr, uint64_t desc)
 
 int mm_guest_l1e(const struct mm_vcpu *v, uint64_t va, uint64_t *pte)
 {
-    struct page_info *l1;
     const uint64_t *pt;
+    mfn_t l1;
 
-    if (!va_is_guest(va) || (l1 = l1_for_va(v, va)) == NULL)
+    if (!va_is_guest(va) || !l1_for_va(v, va, &l1))
         return -XEN_EINVAL;
-    pt = arch_map_frame(mm_page_mfn(l1));
+    pt = arch_map_frame(l1);
     *pte = pt[(va >> 12) & 511];
     arch_unmap_frame(pt);
     return 0;
