@@ -14,6 +14,8 @@
 #include <public/errno.h>
 #include "arch.h"
 #include "hypercall.h"
+#include "event.h"
+#include "time.h"
 #include "layout.h"
 #include "guest_access.h"
 #include "printk.h"
@@ -50,17 +52,14 @@ static bool guest_handle_okay(uint64_t gva)
 }
 
 /*
- * Element i of a guest array of `size`-byte elements at `base`, read when its turn comes
- * (an earlier element may have changed what maps it).  `whole`: guest_array_ok accepted the
- * entire array up front, so the element needs no range check of its own, only the copy's
- * fault fixup.  Otherwise (an array that runs into the non-canonical hole or wraps part way)
- * each element is checked as it is read, so the ones before the bad one still run, as under
- * Xen.
+ * The element of a guest array at `at`, read when its turn comes (an earlier element may
+ * have changed what maps it).  `whole`: guest_array_ok accepted the entire array up front,
+ * so the element needs no range check of its own, only the copy's fault fixup.  Otherwise
+ * (an array that runs into the non-canonical hole or wraps part way) each element is checked
+ * as it is read, so the ones before the bad one still run, as under Xen.
  */
-static int read_elem(void *dst, uint64_t base, uint64_t i, size_t size, bool whole)
+static int read_elem(void *dst, uint64_t at, size_t size, bool whole)
 {
-    uint64_t at = base + i * size;
-
     return whole ? copy_from_guest_prechecked(dst, at, size) : copy_from_guest(dst, at, size);
 }
 
@@ -89,59 +88,105 @@ static int check_pt_owner(uint32_t foreigndom)
 }
 
 /* Xen adds the count done to *done whether or not the batch failed, and ignores a fault
- * writing it. */
-static void report_done(uint64_t done, unsigned i)
+ * writing it.  A continued call (MMU_UPDATE_PREEMPTED) adds to what *done already says. */
+static void report_done(uint64_t done, unsigned before, unsigned i)
 {
+    unsigned total = before + i;
+
     if (done != 0)
-        (void)copy_to_guest(done, &i, sizeof(i));
+        (void)copy_to_guest(done, &total, sizeof(total));
+}
+
+/* In mmu_update's and mmuext_op's count: the call is a continuation of a preempted one,
+ * and `done` already holds the requests finished before (Xen's private flag, in the
+ * guest's registers only between the two halves of one call). */
+#define MMU_UPDATE_PREEMPTED (~(~0U >> 1))
+
+/* The requests a preempted call finished before, from its `done` (0 if none is given). */
+static unsigned done_before(uint64_t done, unsigned *count)
+{
+    unsigned before = 0;
+
+    if (!(*count & MMU_UPDATE_PREEMPTED))
+        return 0;
+    *count &= ~MMU_UPDATE_PREEMPTED;
+    if (done != 0)
+        (void)copy_from_guest(&before, done, sizeof(before));
+    return before;
+}
+
+/*
+ * Preemption (Xen's hypercall_preempt_check): a long batch stops between two requests when
+ * a timer has expired or an event waits for the guest, and is re-issued from the next
+ * request once the guest has taken it.  Not inside a multicall, which is preempted between
+ * its own entries instead.  Checked every PREEMPT_EVERY requests: the check reads the TSC.
+ */
+#define PREEMPT_EVERY 16
+static bool in_multicall_now;
+
+static bool preempt_due(unsigned i)
+{
+    return i != 0 && (i % PREEMPT_EVERY) == 0 && !in_multicall_now && hypercall_preempt_check();
 }
 
 /* Each request in order; the first failure ends the batch, the ones before it stay done. */
-long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
+long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreigndom)
 {
     struct domain *d = current->domain;
+    unsigned i, before = done_before(done, &count);
     bool whole = guest_array_ok(reqs, count, sizeof(struct mmu_update));
-    unsigned i;
     int rc;
 
     if (!guest_handle_okay(reqs))
         return REFUSE(-XEN_EFAULT, "request array in the host's range");
-    rc = check_pg_owner(domid);
+    rc = check_pg_owner((domid_t)foreigndom);
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmu_update req;
 
-        rc = read_elem(&req, reqs, i, sizeof(req), whole);
+        if (preempt_due(i)) {
+            const uint64_t args[6] = { reqs + (uint64_t)i * sizeof(req),
+                                       (count - i) | MMU_UPDATE_PREEMPTED, done, foreigndom };
+            report_done(done, before, i);
+            return arch_hypercall_continue(__HYPERVISOR_mmu_update, args);
+        }
+        rc = read_elem(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req), whole);
         if (rc == 0)
             rc = mm_mmu_update_one(&d->mm, &current->mm, req.ptr, req.val);
         if (rc != 0)
             break;
     }
-    report_done(done, i);
+    report_done(done, before, i);
     return rc;
 }
 
-long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
+long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreigndom)
 {
     struct domain *d = current->domain;
+    unsigned i, before = done_before(done, &count);
     bool whole = guest_array_ok(ops, count, sizeof(struct mmuext_op));
-    unsigned i;
     int rc;
 
     if (!guest_handle_okay(ops))
         return REFUSE(-XEN_EFAULT, "operation array in the host's range");
-    rc = check_pg_owner(domid);
+    rc = check_pg_owner((domid_t)foreigndom);
     if (rc != 0)
         return rc;
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmuext_op op;
 
-        rc = read_elem(&op, ops, i, sizeof(op), whole);
+        if (preempt_due(i)) {
+            const uint64_t args[6] = { ops + (uint64_t)i * sizeof(op),
+                                       (count - i) | MMU_UPDATE_PREEMPTED, done, foreigndom };
+            report_done(done, before, i);
+            return arch_hypercall_continue(__HYPERVISOR_mmuext_op, args);
+        }
+        rc = read_elem(&op, ops + (uint64_t)i * sizeof(op), sizeof(op), whole);
         if (rc == 0)
             rc = mm_mmuext_op_one(&d->mm, &current->mm, &op);
         if (rc != 0)
             break;
     }
-    report_done(done, i);
+    report_done(done, before, i);
     return rc;
 }
 
@@ -157,7 +202,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
  * "multicall reentry is disallowed").  An iret entry ends the batch: Xen runs it and stops,
  * because the entries after it would run in whatever mode the iret left the guest in (the
  * XSA-213 pattern); pvx refuses it outright (-EINVAL, written back and returned), so no
- * entry ever runs after an iret.
+ * entry ever runs after an iret.  A long batch is preempted between entries and re-issued
+ * from the first entry not done.
  */
 long do_multicall(uint64_t list, unsigned nr)
 {
@@ -168,12 +214,18 @@ long do_multicall(uint64_t list, unsigned nr)
         return REFUSE(-XEN_EFAULT, "multicall list in the host's range");
     for (i = 0; i < nr; i++) {
         struct multicall_entry call;
-        uint64_t result_at = list + (uint64_t)i * sizeof(call) +
-                             offsetof(struct multicall_entry, result);
+        uint64_t at = list + (uint64_t)i * sizeof(call);
+        uint64_t result_at = at + offsetof(struct multicall_entry, result);
 
-        if (read_elem(&call, list, i, sizeof(call), whole) != 0)
+        if (preempt_due(i)) {
+            const uint64_t args[6] = { at, nr - i };
+            return arch_hypercall_continue(__HYPERVISOR_multicall, args);
+        }
+        if (read_elem(&call, at, sizeof(call), whole) != 0)
             return -XEN_EFAULT;
+        in_multicall_now = true;
         call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
+        in_multicall_now = false;
         if (call.op == __HYPERVISOR_iret) {
             (void)write_elem(result_at, &call.result, sizeof(call.result), whole);
             return (long)call.result;
@@ -192,10 +244,10 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
     case __HYPERVISOR_mmu_update:
         rc = check_pt_owner((uint32_t)a[3]);
         if (rc == 0)
-            rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+            rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (uint32_t)a[3]);
         break;
     case __HYPERVISOR_mmuext_op:
-        rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+        rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (uint32_t)a[3]);
         break;
     case __HYPERVISOR_update_va_mapping:
         rc = do_update_va_mapping(a[0], a[1], a[2]);
@@ -215,6 +267,15 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
          * rewrites the register frame, to the machine. */
         rc = in_multicall ? REFUSE(-XEN_EINVAL, "iret inside a multicall (XSA-213)")
                           : arch_do_hypercall(nr, a, false);
+        break;
+    case __HYPERVISOR_event_channel_op:
+        rc = do_event_channel_op((int)a[0], a[1]);
+        break;
+    case __HYPERVISOR_set_timer_op:
+        rc = do_set_timer_op(a[0]);
+        break;
+    case __HYPERVISOR_vcpu_op:
+        rc = do_vcpu_op((int)a[0], (unsigned)a[1], a[2]);
         break;
     case __HYPERVISOR_console_io:
         rc = do_console_io((int)a[0], (unsigned)a[1], a[2]);
