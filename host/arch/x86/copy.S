@@ -1,8 +1,9 @@
 /*
- * The one routine that touches guest virtual memory (guest_access.c calls it after refusing
- * host, non-canonical and wrapping ranges): a copy whose faults on either side end it early
- * through the exception table instead of crashing the host.
+ * The copies that touch guest virtual memory (guest_access.c): run only on ranges already
+ * refused if they are host, non-canonical or wrapping, and ended early by the exception
+ * table when a fault hits either side, instead of crashing the host.
  */
+#include <public/errno.h>
 #include "arch/x86/x86.h"
 
 /*
@@ -30,6 +31,33 @@ arch_copy_fixup:
     .balign 8
     .quad   1b, 4b
     .quad   2b, 3b
+    .previous
+
+/*
+ * int copy_from_guest_prechecked(void *dst, uint64_t gva, size_t len)
+ * int copy_to_guest_prechecked(uint64_t gva, const void *src, size_t len)
+ * (guest_access.h): the same copy for ranges inside an array guest_array_ok accepted, both
+ * in memcpy's argument order; 0, or -XEN_EFAULT after a fault in either loop.
+ */
+    .globl copy_from_guest_prechecked, copy_to_guest_prechecked
+    .hidden copy_from_guest_prechecked
+    .hidden copy_to_guest_prechecked
+copy_from_guest_prechecked:
+copy_to_guest_prechecked:
+    mov     %rdx, %rcx
+    shr     $3, %rcx
+5:  rep movsq
+    mov     %edx, %ecx
+    and     $7, %ecx
+6:  rep movsb
+    xor     %eax, %eax
+    ret
+7:  mov     $-XEN_EFAULT, %eax
+    ret
+    .section .ex_table, "a"
+    .balign 8
+    .quad   5b, 7b
+    .quad   6b, 7b
     .previous
 
     .section .note.GNU-stack, "", @progbits

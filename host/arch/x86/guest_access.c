@@ -5,8 +5,8 @@
  * 256-271 (the M2P, the host image, the direct map).  A fault during the copy (unmapped, or
  * a write to a read-only page, CR0.WP is on) is caught by the exception table and becomes
  * -XEN_EFAULT.  SMAP is off, so ring 0 may touch the guest's (user) pages.  The _prechecked
- * copies trust their caller to have passed the range through guest_array_ok; they keep the
- * fixup, so an unmapped page is still -XEN_EFAULT.
+ * copies (copy.S) trust their caller to have passed the range through guest_array_ok; they
+ * keep the fixup, so an unmapped page is still -XEN_EFAULT.
  */
 #include <public/errno.h>
 #include "arch/x86/x86.h"
@@ -49,15 +49,7 @@ bool guest_array_ok(uint64_t gva, uint64_t count, size_t size)
     return !__builtin_mul_overflow(count, (uint64_t)size, &len) && guest_range_ok(gva, len);
 }
 
-int copy_from_guest_prechecked(void *dst, uint64_t gva, size_t len)
-{
-    return arch_copy_fixup(dst, (const void *)(uintptr_t)gva, len) == 0 ? 0 : -XEN_EFAULT;
-}
-
-int copy_to_guest_prechecked(uint64_t gva, const void *src, size_t len)
-{
-    return arch_copy_fixup((void *)(uintptr_t)gva, src, len) == 0 ? 0 : -XEN_EFAULT;
-}
+/* copy_from_guest_prechecked and copy_to_guest_prechecked are in copy.S. */
 
 /*
  * Run once with the new domain's pagetables live, before its first instruction: proves on
