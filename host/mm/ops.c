@@ -311,16 +311,17 @@ static inline bool walk_step(mfn_t *table, uint64_t va, unsigned level)
     uint64_t e = pt[(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511];
 
     arch_unmap_frame(pt);
-    if ((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT || pte_mfn(e) >= mm_frames)
+    if ((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT)
         return false;
     *table = _mfn(pte_mfn(e));
     return true;
 }
 
 /* The L1 table that maps `va` in v's kernel pagetable, walked through validated tables only
- * (each level holds the next one's type, so the walk reads no unchecked frame); false if any
- * level is missing.  The steps are unrolled, each level's shift a constant.  Through a linear
- * entry the "L1" found is a table of another level: the caller checks its type. */
+ * (each level holds the next one's type, so the walk reads no unchecked frame, and every
+ * frame it meets is one the domain owns, inside the frame table); false if any level is
+ * missing.  The steps are unrolled, each level's shift a constant.  Through a linear entry
+ * the "L1" found is a table of another level: the caller checks its type. */
 __attribute__((always_inline))
 static inline bool l1_for_va(const struct mm_vcpu *v, uint64_t va, mfn_t *l1)
 {

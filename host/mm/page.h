@@ -41,7 +41,7 @@ struct page_info {
     uint32_t audit_linear_uses;
     uint8_t type;             /* enum mm_page_type */
     uint8_t flags;            /* PGF_* */
-};
+} __attribute__((aligned(64)));   /* a power of two: entry <-> frame number by shifts */
 
 /* Refuse a reference rather than wrap; far above anything a real guest can reach. */
 #define MM_COUNT_MAX 0x7fffffffU
@@ -68,7 +68,7 @@ static inline struct page_info *mm_page(mfn_t mfn)
     return mfn_x(mfn) < mm_frames ? mm_frame_entry(mfn_x(mfn)) : NULL;
 }
 
-/* The frame number of an entry (an exact division: a multiply, no divide). */
+/* The frame number of an entry (entries are 64 bytes: a subtraction and a shift). */
 static inline mfn_t mm_page_mfn(const struct page_info *pg)
 {
     return _mfn((uint64_t)(pg - mm_frame_table));
