@@ -343,14 +343,16 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
     mfn_t l1_mfn;
     int rc;
 
-    if (!va_is_guest(va) || !l1_for_va(v, va, &l1_mfn) ||
-        (l1 = mm_get_page_from_mfn(mfn_x(l1_mfn), d)) == NULL)
+    if (!va_is_guest(va) || !l1_for_va(v, va, &l1_mfn))
         return REFUSE(-XEN_EINVAL, "update_va_mapping: no L1 maps va");
-    if (!in_use_table(l1, MM_TYPE_L1, MM_TYPE_L1))
-        rc = -XEN_EINVAL;
-    else
-        rc = mm_mod_l1_entry(d, l1_mfn, (unsigned)((va >> PAGE_SHIFT) & 511), val, false);
-    mm_put_page(l1);
+    /* The update holds no reference of its own on the L1: the L2 entry the walk came through
+     * holds one, and nothing an L1 update does can change an L2 entry.  The type test refuses
+     * the table of another level a linear entry leads to. */
+    l1 = mm_page(l1_mfn);
+    if (l1 == NULL || !(l1->flags & PGF_ALLOCATED) || l1->owner != d ||
+        !in_use_table(l1, MM_TYPE_L1, MM_TYPE_L1))
+        return REFUSE(-XEN_EINVAL, "update_va_mapping: va is not mapped by an L1 table");
+    rc = mm_mod_l1_entry(d, l1_mfn, (unsigned)((va >> PAGE_SHIFT) & 511), val, false);
     if (rc != 0)
         return rc;
 
