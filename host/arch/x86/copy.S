@@ -37,27 +37,31 @@ arch_copy_fixup:
  * int copy_from_guest_prechecked(void *dst, uint64_t gva, size_t len)
  * int copy_to_guest_prechecked(uint64_t gva, const void *src, size_t len)
  * (guest_access.h): the same copy for ranges inside an array guest_array_ok accepted, both
- * in memcpy's argument order; 0, or -XEN_EFAULT after a fault in either loop.
+ * in memcpy's argument order; 0, or -XEN_EFAULT after a fault in either loop.  Two copies of
+ * one body, so that profiles tell reads from writes.
  */
-    .globl copy_from_guest_prechecked, copy_to_guest_prechecked
-    .hidden copy_from_guest_prechecked
-    .hidden copy_to_guest_prechecked
-copy_from_guest_prechecked:
-copy_to_guest_prechecked:
+.macro COPY_PRECHECKED name
+    .globl \name
+    .hidden \name
+\name:
     mov     %rdx, %rcx
     shr     $3, %rcx
-5:  rep movsq
+1:  rep movsq
     mov     %edx, %ecx
     and     $7, %ecx
-6:  rep movsb
+2:  rep movsb
     xor     %eax, %eax
     ret
-7:  mov     $-XEN_EFAULT, %eax
+3:  mov     $-XEN_EFAULT, %eax
     ret
     .section .ex_table, "a"
     .balign 8
-    .quad   5b, 7b
-    .quad   6b, 7b
+    .quad   1b, 3b
+    .quad   2b, 3b
     .previous
+.endm
+
+    COPY_PRECHECKED copy_from_guest_prechecked
+    COPY_PRECHECKED copy_to_guest_prechecked
 
     .section .note.GNU-stack, "", @progbits
