@@ -20,7 +20,8 @@
 UNIT_LIB_SRCS := $(wildcard lib/*.c)
 $(eval $(call compile_rules,$(BUILD)/unit,,UNIT_CFLAGS))
 $(BUILD)/unit/host/%.o $(BUILD)/unit/lib/%.o: UNIT_CFLAGS += -include tests/unit/lib_names.h
-$(BUILD)/unit/host/%.o: UNIT_CFLAGS += -DPVX_DEBUG=1
+# The fake machine's inline mm hooks (tests/unit/mm_arch_inline.h) are on the host code's path.
+$(BUILD)/unit/host/%.o: UNIT_CFLAGS += -DPVX_DEBUG=1 -Itests/unit
 $(BUILD)/unit/tests/unit/%.o: UNIT_CFLAGS += -Itests/unit
 
 #   $(call unit_program,NAME,SOURCES): build/tests/unit/NAME from SOURCES and lib/
