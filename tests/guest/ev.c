@@ -216,6 +216,8 @@ bool ev_wait_upcall(uint64_t events_before, uint64_t ns)
     uint64_t end = ev_now() + ns;
     vcpu0()->evtchn_upcall_mask = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (vcpu0()->evtchn_upcall_pending)
+        HYPERVISOR_xen_version(XENVER_version, NULL);   /* deliver it now (ev-upcall-on-unmask) */
     while (pvx_events == events_before && ev_now() < end)
         ;
     vcpu0()->evtchn_upcall_mask = 1;

@@ -13,7 +13,7 @@
 #include "pvexec.h"
 #include "kernel/console.h"
 
-#define EV_MS 1000000ULL                     /* nanoseconds in a millisecond */
+#define EV_MS 1000000UL                      /* nanoseconds in a millisecond */
 
 /* Xen's struct evtchn_init_control (EVTCHNOP_init_control, the FIFO ABI), which pvx's
  * public headers leave out: pvx offers only the 2-level ABI. */
@@ -87,7 +87,9 @@ static inline uint64_t ev_rdtsc(void)
 }
 
 /* Spin with events unmasked until an upcall beyond `events_before` was taken or `ns` of
- * system time passed; events are masked again after.  True if one came. */
+ * system time passed; events are masked again after.  An event already pending when it
+ * unmasks is delivered by a hypercall at once, as a PV kernel's irq-enable does.  True if
+ * an upcall came. */
 bool ev_wait_upcall(uint64_t events_before, uint64_t ns);
 /* Spin for `ns` of system time with the event mask as it is. */
 void ev_spin(uint64_t ns);

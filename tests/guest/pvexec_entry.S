@@ -228,21 +228,22 @@ pvx_event_entry:
 1:  popq %rdx
     popq %rax
     cmpq $0, pvx_ev_longjmp(%rip)
-    jne 2f
+    jne pvx_event_longjmp
     SAVE_GPRS pvx_ev_rec
     movq $PVX_KIND_EVENT, pvx_ev_rec+REC_KIND(%rip)
     SAVE_FRAME pvx_ev_rec
     movq pvx_vcpu_info(%rip), %rcx
     testq %rcx, %rcx
-    jz 3f
+    jz 4f
     movb $0, (%rcx)
-3:  LOAD_GPRS pvx_ev_rec
+4:  LOAD_GPRS pvx_ev_rec
     movq (%rsp), %rcx
     movq 8(%rsp), %r11
     addq $8, %rsp
     movq $0, (%rsp)
     jmp HYPERCALL_IRET
-2:  movq $0, pvx_ev_longjmp(%rip)
+pvx_event_longjmp:                     /* (the macros above use the numeric labels 1 and 2) */
+    movq $0, pvx_ev_longjmp(%rip)
     pushq $PVX_KIND_EVENT
     jmp pvx_trap_common
 
