@@ -27,6 +27,7 @@ extern volatile uint64_t pvx_ret, pvx_resume, pvx_resume_skip, pvx_resume_flags;
 extern volatile uint64_t pvx_vcpu_info;
 
 volatile struct shared_info *pvx_shinfo;
+volatile struct vcpu_info *pvx_vcpu;
 uint64_t *pvx_user_data;
 mfn_t pvx_user_data_mfn;
 mfn_t pvx_user_l4_mfn;
@@ -97,8 +98,14 @@ static bool setup_shinfo(void)
     if (!step("map shared_info", remap(va, m, PTE_DATA)))
         return false;
     pvx_shinfo = va;
-    pvx_vcpu_info = (uint64_t)&pvx_shinfo->vcpu_info[0];
+    pvexec_vcpu_info_moved(&pvx_shinfo->vcpu_info[0]);
     return true;
+}
+
+void pvexec_vcpu_info_moved(volatile struct vcpu_info *v)
+{
+    pvx_vcpu = v;
+    pvx_vcpu_info = (uint64_t)v;
 }
 
 static bool setup_traps(void)

@@ -69,7 +69,11 @@ long pvexec_trap_table_reset(void);
 long pvexec_callbacks_reset(void);
 
 extern volatile struct shared_info *pvx_shinfo;
-static inline volatile struct vcpu_info *vcpu0(void) { return &pvx_shinfo->vcpu_info[0]; }
+/* vCPU 0's vcpu_info: in shared_info, until VCPUOP_register_vcpu_info moves it. */
+extern volatile struct vcpu_info *pvx_vcpu;
+static inline volatile struct vcpu_info *vcpu0(void) { return pvx_vcpu; }
+/* The hypervisor now keeps vCPU 0's vcpu_info at `v`: the harness and vcpu0() use it. */
+void pvexec_vcpu_info_moved(volatile struct vcpu_info *v);
 
 /* Kernel stack bounces from user mode are written to (stack_switch), 16-byte aligned. */
 extern char pvx_kstack_top[];
