@@ -268,9 +268,18 @@ static bool clean(struct xtf_result *res)
     return true;
 }
 
+/* Every wait here is measured in pvclock time: without a scale it would never end. */
+static bool pvclock_usable(struct xtf_result *res)
+{
+    if (vcpu0()->time.tsc_to_system_mul)
+        return true;
+    xtf_failure(res, "no pvclock: vcpu_info.time.tsc_to_system_mul is 0");
+    return false;
+}
+
 bool ev_begin(struct xtf_result *res, unsigned need)
 {
-    return pvexec_need(res, need | NEED_TRAPS) && clean(res);
+    return pvexec_need(res, need | NEED_TRAPS) && pvclock_usable(res) && clean(res);
 }
 
 void ev_end(struct xtf_result *res)

@@ -3,7 +3,7 @@
  * guest-visible change to its results):
  *
  * ev-preempt-mmu-update: an mmu_update of 100,000 requests (plain data writes into one
- *   frame) runs with events unmasked and a one-shot timer set to fire a quarter of the way
+ *   frame) runs with events unmasked and a one-shot timer set to fire an eighth of the way
  *   through it (by a first run's duration, events masked).  The timer's upcall arrives
  *   while the hypercall is in progress: its frame's rip is the hypercall page's `syscall`
  *   of mmu_update (re-executed after the callback), with rax = 1 (the hypercall number),
@@ -114,7 +114,7 @@ XTF_TEST(test_ev_preempt_mmu_update, "ev-preempt-mmu-update",
             ticks);
     memset(dst.va, 0, PAGE_SIZE);
     done = 0;
-    if (!timer_in(res, &t, took / 4))
+    if (!timer_in(res, &t, took / 8))
         goto out;
     uint64_t before = pvx_events;
     vcpu0()->evtchn_upcall_mask = 0;
@@ -170,7 +170,7 @@ XTF_TEST(test_ev_preempt_multicall, "ev-preempt-multicall",
     ev_note("ev-preempt-multicall", "20,000 entries: %lu us", took / 1000);
     for (unsigned i = 0; i < N_CALLS; i++)
         mc[i].result = 1;
-    if (!timer_in(res, &t, took / 4))
+    if (!timer_in(res, &t, took / 8))
         goto out;
     uint64_t before = pvx_events;
     vcpu0()->evtchn_upcall_mask = 0;

