@@ -18,7 +18,7 @@ CONSOLE_READY='ev-console-input: note: ready for console input'
 printf '%s' "$CONSOLE_INPUT" > "$out/console-input"
 # One boot of the group takes seconds under Xen; a platform that hangs in a test is
 # stopped well before the default timeouts.
-export BOOT_TIMEOUT=90
+export BOOT_TIMEOUT=60
 
 have_xen=1
 [ -r /boot/xen-4.17-amd64.gz ] || have_xen=0
