@@ -110,7 +110,7 @@ XTF_TEST(test_ev_pvclock_tsc, "ev-pvclock-tsc",
     } while (b.version == a.version && extrapolate(&a, ev_rdtsc()) < give_up);
     if (b.version == a.version) {
         /* Nothing made the hypervisor publish: a hypercall that sleeps does. */
-        struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = ev_now() + EV_MS };
+        struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = ev_now() + 20 * EV_MS };
         evtchn_port_t p;
         ev_bind_virq(VIRQ_TIMER, 0, &p);
         ev_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);

@@ -3,7 +3,7 @@
  *
  * ev-runstate: VCPUOP_register_runstate_memory_area returns 0 and fills the area at once:
  *   state RUNSTATE_running, state_entry_time not after now, time[running] non-zero;
- *   VCPUOP_get_runstate_info gives the same state; after a SCHEDOP_block of 2 ms the area
+ *   VCPUOP_get_runstate_info gives the same state; after a SCHEDOP_block of 20 ms the area
  *   shows time[blocked] grown.  Registering address 0 stops the updates (0).
  *   get_runstate_info of vCPU 1 (there is none) is -ENOENT.
  *
@@ -46,7 +46,7 @@ XTF_TEST(test_ev_runstate, "ev-runstate",
     ex_eq(res, "get_runstate_info state", (uint64_t)info.state, RUNSTATE_running);
     xtf_expect_rc(res, "get_runstate_info of vCPU 1",
                   ev_vcpu_op(VCPUOP_get_runstate_info, 1, &info), -XEN_ENOENT);
-    struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = ev_now() + 2 * EV_MS };
+    struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = ev_now() + 20 * EV_MS };
     if (xtf_expect_rc(res, "bind VIRQ_TIMER", ev_bind_virq(VIRQ_TIMER, 0, &t), 0) &&
         xtf_expect_rc(res, "set_singleshot_timer",
                       ev_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0)) {
