@@ -51,7 +51,8 @@ static const char *note_number(const struct elf_note *n, uint64_t *out)
     return NULL;
 }
 
-/* "a|!b|c": plain names are supported features, '!' ones are required. */
+/* "a|!b|c": plain names are supported features, '!' ones are required, and a feature a
+ * kernel requires it also supports (Xen's elf_xen_parse_features sets both). */
 static const char *parse_features(struct xen_parms *p)
 {
     for (const char *s = p->features; *s; ) {
@@ -71,10 +72,10 @@ static const char *parse_features(struct xen_parms *p)
                    required ? " required" : ", ignored");
             if (required)
                 return "the kernel requires a feature pvx does not know";
-        } else if (required) {
-            p->f_required |= 1U << i;
         } else {
             p->f_supported |= 1U << i;
+            if (required)
+                p->f_required |= 1U << i;
         }
         s += len;
         if (*s == '|')

@@ -424,6 +424,7 @@ static void offered_features(void **state)
     set_num(XEN_ELFNOTE_SUPPORTED_FEATURES, F(dom0), 4);
     assert_null(parse());
     assert_int_equal(p.f_required, F(writable_page_tables) | F(pae_pgdir_above_4gb) | F(dom0));
+    assert_int_equal(p.f_supported, p.f_required);
 }
 
 /* Every name Xen knows, as supported: all accepted, each its own bit. */
@@ -477,7 +478,7 @@ static void unknown_feature_names(void **state)
 }
 
 /* SUPPORTED_FEATURES, when present, must include dom0 (Xen 4.17 refuses such a dom0 too);
- * FEATURES "dom0" counts as support, as in Xen. */
+ * FEATURES "dom0" or "!dom0" counts as support, as in Xen. */
 static void supported_features_without_dom0_refused(void **state)
 {
     (void)state;
@@ -488,6 +489,8 @@ static void supported_features_without_dom0_refused(void **state)
     assert_refused(parse(), "the kernel does not support running as dom0");
 
     set_str(XEN_ELFNOTE_FEATURES, "dom0");
+    assert_null(parse());
+    set_str(XEN_ELFNOTE_FEATURES, "!dom0");         /* required is supported too */
     assert_null(parse());
     drop(XEN_ELFNOTE_SUPPORTED_FEATURES);
     set_str(XEN_ELFNOTE_FEATURES, "");
