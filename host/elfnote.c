@@ -193,7 +193,8 @@ const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *
     return NULL;
 }
 
+/* Xen's libelf rule for the note (elf_xen_parse_note): "yes", or any mention of "bimodal". */
 bool elfnote_pae(const struct xen_parms *p)
 {
-    return p->pae[0] != '\0' && strcmp(p->pae, "no") != 0;
+    return strcmp(p->pae, "yes") == 0 || strstr(p->pae, "bimodal") != NULL;
 }

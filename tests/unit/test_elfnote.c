@@ -693,11 +693,15 @@ static void hypercall_page_outside_the_kernel_refused(void **state)
 
 /* --- PAE_MODE and the start_info magic ------------------------------------------------------ */
 
+/* The "p" of "xen-3.0-x86_64p": Xen's rule for the PAE_MODE note, "yes" exactly or any
+ * string containing "bimodal"; anything else, or no note, is no PAE. */
 static void pae_mode(void **state)
 {
     (void)state;
     static const struct { const char *mode; bool pae; } cases[] = {
-        { "yes", true }, { "no", false }, { "bimodal", true },
+        { "yes", true }, { "bimodal", true }, { "yes,bimodal", true }, { "no", false },
+        { "", false }, { "YES", false }, { "yes[extended-cr3]", false }, { "yes ", false },
+        { "maybe", false }, { "bimoda", false },
     };
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         set_str(XEN_ELFNOTE_PAE_MODE, cases[i].mode);
