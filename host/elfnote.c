@@ -167,6 +167,9 @@ const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *
     if (p->pstart == ELFNOTE_UNSET)
         return "no PT_LOAD segment";
 
+    /* An offset from a base the kernel does not name: Xen refuses it too. */
+    if (p->elf_paddr_offset != ELFNOTE_UNSET && p->virt_base == ELFNOTE_UNSET)
+        return "PADDR_OFFSET without VIRT_BASE";
     if (p->virt_base == ELFNOTE_UNSET)
         p->virt_base = 0;
     if (p->elf_paddr_offset == ELFNOTE_UNSET)

@@ -246,6 +246,17 @@ static void defaults_when_absent(void **state)
     assert_null(strstr(log_text(), "FEATURES"));     /* no FEATURES line when there are none */
 }
 
+/* PADDR_OFFSET makes sense only against a VIRT_BASE: one without the other is refused, as
+ * Xen refuses it ("ELF_PADDR_OFFSET set, VIRT_BASE unset"). */
+static void paddr_offset_without_virt_base_refused(void **state)
+{
+    (void)state;
+    drop(XEN_ELFNOTE_VIRT_BASE);
+    assert_refused(parse(), "PADDR_OFFSET without VIRT_BASE");
+    set_num(XEN_ELFNOTE_PADDR_OFFSET, 0, 4);
+    assert_refused(parse(), "PADDR_OFFSET without VIRT_BASE");
+}
+
 /* ENTRY given: e_entry is not looked at, even when it lies outside the kernel. */
 static void entry_note_overrides_e_entry(void **state)
 {
@@ -718,7 +729,8 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest note_tests[] = {
         T(guest_notes_read), T(numbers_in_four_bytes), T(supported_features_in_eight_bytes),
-        T(numeric_note_sizes_refused), T(defaults_when_absent), T(entry_note_overrides_e_entry),
+        T(numeric_note_sizes_refused), T(defaults_when_absent),
+        T(paddr_offset_without_virt_base_refused), T(entry_note_overrides_e_entry),
         T(all_ones_reads_as_absent), T(later_note_wins), T(other_notes_ignored), T(notes_from_a_section),
         T(parse_starts_from_nothing), T(strings_bounded), T(strings_end_at_nul_or_descriptor),
         T(strings_made_printable), T(no_xen_notes_refused), T(note_walk_refusal_returned),
