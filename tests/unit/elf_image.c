@@ -57,15 +57,17 @@ uint64_t xen_note(uint64_t *at, uint32_t type, const void *desc, uint32_t len)
     return put_note(at, 4, "Xen", 4, type, len, desc, len);
 }
 
-const char *open_first(size_t size)
+const char *open_bytes(const uint8_t *data, size_t size)
 {
     free(copy);
     copy = malloc(size ? size : 1);
     if (copy == NULL)
         abort();
-    memcpy(copy, buf.b, size);
+    memcpy(copy, data, size);
     return elf_open(&img, copy, size);
 }
+
+const char *open_first(size_t size) { return open_bytes(buf.b, size); }
 
 const char *open_image(void) { return open_first(IMAGE); }
 

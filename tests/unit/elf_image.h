@@ -45,6 +45,9 @@ uint64_t xen_note(uint64_t *at, uint32_t type, const void *desc, uint32_t len);
 const char *open_first(size_t size);
 const char *open_image(void);
 
+/* elf_open on a heap copy of `size` bytes from `data` (aligned as the reader needs). */
+const char *open_bytes(const uint8_t *data, size_t size);
+
 /* Free the heap copy (a test's teardown). */
 void free_image(void);
 
