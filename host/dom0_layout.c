@@ -55,14 +55,14 @@ static void place(const struct xen_parms *p, uint64_t nr_pages, struct dom0_layo
 /*
  * An upper bound on the region's size, so that no sum place() makes can wrap: `before` bytes
  * up to the pagetables (kernel, p2m list, start_info page), then the pagetables, which take
- * under 1/500 of what they map plus a few pages, the stack, and at most 4.5 MiB of padding.
+ * under 1/500 of the region plus a few pages, the stack, and at most 4.5 MiB of padding.
  * `before` is at most 4 TiB + 8 GiB + 8 KiB, so the bound itself cannot overflow.
  */
 static uint64_t region_bound(uint64_t kernel_bytes, uint64_t nr_pages)
 {
     uint64_t before = round_pgup(kernel_bytes) + round_pgup(nr_pages * sizeof(uint64_t)) +
                       PAGE_SIZE;
-    return before + before / 128 + 8 * MB;
+    return before + before / 256 + 8 * MB;
 }
 
 const char *dom0_layout_compute(const struct xen_parms *p, uint64_t nr_pages,

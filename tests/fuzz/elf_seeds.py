@@ -107,6 +107,13 @@ note_seeds = {
     "low-base-four-bytes": recipe(2048, (0, 0, 0x100, 0, 1 << 11), given=(2, 4), four=(2, 4)),
     "required-features": recipe(8192, GUEST, strings=(
         "linux", "xen-3.0", None, "bimodal", "!writable_page_tables|!dom0|made_up")),
+    "all-features": recipe(8192, GUEST, strings=(
+        "pvx-guest", "xen-3.0", "generic", "yes", "writable_page_tables|"
+        "writable_descriptor_tables|auto_translated_physmap|supervisor_mode_kernel|"
+        "pae_pgdir_above_4gb|hvm_callback_vector|dom0")),
+    "requires-unoffered": recipe(8192, GUEST, strings=(
+        "pvx-guest", "xen-3.0", "generic", "yes", "!auto_translated_physmap|dom0|"
+        "!writable_descriptor_tables|!supervisor_mode_kernel|!hvm_callback_vector")),
     "near-the-top": recipe(1024, (0xffffffffff000000,) + GUEST[1:]),
     "wraps": recipe(1024, (0xffffffffffc00000,) + GUEST[1:]),
     "host-range": recipe(1024, (0xffff800000000000,) + GUEST[1:]),

@@ -372,8 +372,8 @@ static void too_small_for_the_kernel(void **state)
     assert_null(compute(2048));
 }
 
-/* A region that would run past 2^64, including one whose p2m list and pagetables (not its
- * kernel) take it there: a 4 GiB kernel in a 4 GiB domain, 12 MiB below the top. */
+/* A region that would run past 2^64, including one whose pagetables (8 MiB of them) take it
+ * there: a 4 GiB kernel in a 4 GiB domain, the p2m list 8 MiB, 20 MiB below the top. */
 static void wrapping_region_refused(void **state)
 {
     (void)state;
@@ -381,7 +381,7 @@ static void wrapping_region_refused(void **state)
 
     kernel(base, base, base + 0x1000);
     assert_refused(compute(1024), "the bootstrap region would wrap around the address space");
-    base = 0 - 4 * GB - 12 * MB;
+    base = 0 - 4 * GB - 20 * MB;
     kernel(base, base, base + 4 * GB);
     assert_refused(compute(1ULL << 20), "the bootstrap region would wrap around the address space");
 }
