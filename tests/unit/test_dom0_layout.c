@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -200,9 +201,10 @@ static void parms_from_xen(const struct golden *g)
 {
     uint64_t kstart, kend, base, end, entry;
 
-    assert_int_equal(sscanf(g->xen[1], " Loaded kernel: %lx->%lx", &kstart, &kend), 2);
-    assert_int_equal(sscanf(g->xen[6], " TOTAL: %lx->%lx", &base, &end), 2);
-    assert_int_equal(sscanf(g->xen[7], " ENTRY ADDRESS: %lx", &entry), 1);
+    assert_int_equal(sscanf(g->xen[1], " Loaded kernel: %" SCNx64 "->%" SCNx64, &kstart,
+                            &kend), 2);
+    assert_int_equal(sscanf(g->xen[6], " TOTAL: %" SCNx64 "->%" SCNx64, &base, &end), 2);
+    assert_int_equal(sscanf(g->xen[7], " ENTRY ADDRESS: %" SCNx64, &entry), 1);
     kernel(base, kstart, kend);
     p.virt_entry = entry;
 }

@@ -166,7 +166,7 @@ static void guest_notes_read(void **state)
     assert_int_equal(p.virt_kend, KEND);
     assert_true(elfnote_pae(&p));
     assert_non_null(strstr(log_text(), "pvx: ELF: GUEST_OS \"pvx-guest\" GUEST_VERSION \"0.1\" "
-                                       "XEN_VERSION \"xen-3.0\" LOADER \"generic\" PAE_MODE \"yes\"\n"));
+                           "XEN_VERSION \"xen-3.0\" LOADER \"generic\" PAE_MODE \"yes\"\n"));
     assert_non_null(strstr(log_text(), "pvx: ELF: FEATURES \"pae_pgdir_above_4gb|dom0\"\n"));
 }
 
@@ -197,7 +197,8 @@ static void supported_features_in_eight_bytes(void **state)
 {
     (void)state;
     set_str(XEN_ELFNOTE_FEATURES, "");
-    set_num(XEN_ELFNOTE_SUPPORTED_FEATURES, 0xffffffff00000000ULL | F(dom0) | F(hvm_safe_pvclock), 8);
+    set_num(XEN_ELFNOTE_SUPPORTED_FEATURES,
+            0xffffffff00000000ULL | F(dom0) | F(hvm_safe_pvclock), 8);
     assert_null(parse());
     assert_int_equal(p.f_supported, F(dom0) | F(hvm_safe_pvclock));
 }
@@ -731,7 +732,8 @@ int main(void)
         T(guest_notes_read), T(numbers_in_four_bytes), T(supported_features_in_eight_bytes),
         T(numeric_note_sizes_refused), T(defaults_when_absent),
         T(paddr_offset_without_virt_base_refused), T(entry_note_overrides_e_entry),
-        T(all_ones_reads_as_absent), T(later_note_wins), T(other_notes_ignored), T(notes_from_a_section),
+        T(all_ones_reads_as_absent), T(later_note_wins), T(other_notes_ignored),
+        T(notes_from_a_section),
         T(parse_starts_from_nothing), T(strings_bounded), T(strings_end_at_nul_or_descriptor),
         T(strings_made_printable), T(no_xen_notes_refused), T(note_walk_refusal_returned),
         T(xen_version_checked), T(loader_or_guest_os_checked), T(pae_mode),
