@@ -18,7 +18,7 @@ static struct domain dom0;
 static struct vcpu dom0_vcpu0;
 struct vcpu *current;
 
-void domain_build_and_run(const struct boot_module *mod)
+void domain_build_and_run(const struct boot_module *kernel, const struct boot_module *initrd)
 {
     struct dom0_entry entry;
     const char *err;
@@ -32,7 +32,7 @@ void domain_build_and_run(const struct boot_module *mod)
     arch_vcpu_init(&dom0_vcpu0);
     current = &dom0_vcpu0;
 
-    err = dom0_build(&dom0, &dom0_vcpu0, mod, host_opts.dom0_mem, &entry);
+    err = dom0_build(&dom0, &dom0_vcpu0, kernel, initrd, host_opts.dom0_mem, &entry);
     if (err) {
         printk("pvx: cannot build d0: %s\n", err);
         domain_crash(&dom0, "domain build failed");

@@ -26,7 +26,7 @@ struct boot_mem {
     unsigned nr_reserved;
 };
 
-/* The guest kernel as the loader handed it over. */
+/* A module as the loader handed it over: the guest kernel, or its initial ramdisk. */
 struct boot_module {
     const uint8_t *image;         /* host pointer (direct map) */
     uint64_t size;
@@ -48,7 +48,9 @@ extern char host_cmdline[1024];
 void console_init(void);
 void console_flush_domain(domid_t domid);
 
-/* domain.c: build dom0 from the module and run it (does not return). */
-void domain_build_and_run(const struct boot_module *mod) __attribute__((noreturn));
+/* domain.c: build dom0 from the kernel module and the initrd (NULL: none) and run it (does
+ * not return). */
+void domain_build_and_run(const struct boot_module *kernel, const struct boot_module *initrd)
+    __attribute__((noreturn));
 
 #endif

@@ -164,11 +164,22 @@ static void read_memory_map(const struct mb_info *mbi, struct boot_mem *bm)
     add_reserved(bm, mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
 }
 
+/* A module the loader placed; one that ends before it starts is a loader bug (its size
+ * would wrap and void every bound check after it). */
+static void read_module(const struct mb_module *m, unsigned i, struct boot_module *out)
+{
+    if (m->mod_end < m->mod_start)
+        arch_panic("module %u ends (%#x) before it starts (%#x)", i, m->mod_end, m->mod_start);
+    out->image = maddr_to_virt(m->mod_start);
+    out->size = m->mod_end - m->mod_start;
+    out->cmdline = m->string ? maddr_to_virt(m->string) : "";
+}
+
 void host_start(uint32_t mbi_phys, uint32_t magic) __attribute__((noreturn));
 void host_start(uint32_t mbi_phys, uint32_t magic)
 {
     static struct boot_mem bm;
-    struct boot_module mod;
+    struct boot_module mod, initrd;
 
     console_init();
     printk("\npvx: hypervisor starting (pvx host, Xen 4.17 PV ABI subset)\n");
@@ -201,16 +212,13 @@ void host_start(uint32_t mbi_phys, uint32_t magic)
             add_reserved(&bm, mods[i].string, mods[i].string + strlen(s) + 1);
         printk("pvx: module %u: %08x-%08x '%s'\n", i, mods[i].mod_start, mods[i].mod_end, s);
     }
+    if (mbi->mods_count > 2)
+        printk("pvx: only modules 0 (the kernel) and 1 (its initrd) are used\n");
+    read_module(&mods[0], 0, &mod);
     if (mbi->mods_count > 1)
-        printk("pvx: only module 0 is used (no initrd support yet)\n");
-    if (mods[0].mod_end < mods[0].mod_start)
-        arch_panic("module 0 ends (%#x) before it starts (%#x)", mods[0].mod_end,
-                   mods[0].mod_start);
-    mod.image = maddr_to_virt(mods[0].mod_start);
-    mod.size = mods[0].mod_end - mods[0].mod_start;
-    mod.cmdline = mods[0].string ? maddr_to_virt(mods[0].string) : "";
+        read_module(&mods[1], 1, &initrd);
 
     arch_memory_init(&bm);
     arch_gdt_window_init();
-    domain_build_and_run(&mod);
+    domain_build_and_run(&mod, mbi->mods_count > 1 ? &initrd : NULL);
 }
