@@ -136,14 +136,20 @@ const char *dom0_layout_compute(const struct xen_parms *p, uint64_t nr_pages,
     if (nr_pages > DOM0_MAX_PAGES)
         return "the domain is too large (at most 4 TiB)";
     bytes = nr_pages << PAGE_SHIFT;
-    /* Bound the region before the search: it must fit in the domain and not wrap.  The
-     * region is at most the kernel and the initrd (together no more than the domain), the
-     * p2m (nr_pages * 8 bytes), a few pages and the padding: below 2 * bytes + 8 MiB. */
+    /* Bound the region before the search, so that it cannot wrap: the kernel, a mapped
+     * initrd (together no more than the domain), a p2m in the region (nr_pages * 8 bytes),
+     * the padding and a few pages make S; the pagetables map all of it, themselves
+     * included, at one frame per 2 MiB plus a few, so the region stays below S + S / 256
+     * + 64 pages. */
     if (p->virt_kend - p->virt_base > bytes)
         return "dom0_mem is too small for the kernel image";
     if (initrd_len > bytes - (p->virt_kend - p->virt_base))
         return "dom0_mem is too small for the kernel and the initial ramdisk";
-    if (p->virt_base + 2 * bytes + 8 * MB < p->virt_base)
+    uint64_t span = (p->virt_kend - p->virt_base) + 8 * MB + 4 * PAGE_SIZE +
+                    (p->unmapped_initrd ? 0 : round_pgup(initrd_len)) +
+                    (p->p2m_base != ELFNOTE_UNSET ? 0 : nr_pages * sizeof(uint64_t));
+    span += (span >> 8) + 64 * PAGE_SIZE;
+    if (p->virt_base + span < p->virt_base)
         return "the bootstrap region would wrap around the address space";
     place(p, nr_pages, initrd_len, l);
     err = check_guest_range(l->v_start, l->v_end);

@@ -47,6 +47,8 @@ extern char host_cmdline[1024];
 /* console.c */
 void console_init(void);
 void console_flush_domain(domid_t domid);
+void console_rx_start(void);
+void console_rx_interrupt(void);
 
 /* domain.c: build dom0 from the kernel module and the initrd (NULL: none) and run it (does
  * not return). */

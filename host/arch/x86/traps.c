@@ -147,7 +147,7 @@ static void host_trap(struct cpu_regs *regs)
         return;
     }
     if (vec >= 32) {
-        printk("pvx: spurious interrupt %u in the host, ignored\n", vec);
+        arch_irq(vec);                  /* taken only while the host idles (arch_idle) */
         return;
     }
     printk("pvx: host %s at %016lx", trap_name(vec), regs->rip);
@@ -280,8 +280,7 @@ static void guest_trap(struct cpu_regs *regs)
     if (vec == TRAP_nmi)
         return;
     if (vec >= 32 && vec != 0x80) {
-        /* The PICs are masked and nothing else raises interrupts: a stray one is harmless. */
-        printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
+        arch_irq(vec);                  /* the exit step delivers what it raised */
         return;
     }
     /*

@@ -84,12 +84,35 @@ void arch_toggle_guest_mode(struct vcpu *v)
     load_guest_cr3(v);
 }
 
+/* Rewind the frame to the hypercall instruction (`syscall`, 2 bytes) with the arguments
+ * given, so that the vCPU issues the call again when it next runs. */
+long arch_hypercall_continue(unsigned long nr, const uint64_t args[6])
+{
+    struct cpu_regs *regs = current->arch->regs;
+
+    regs->rip -= 2;
+    regs->rdi = args[0];
+    regs->rsi = args[1];
+    regs->rdx = args[2];
+    regs->r10 = args[3];
+    regs->r8 = args[4];
+    regs->r9 = args[5];
+    return (long)nr;                    /* the caller's result becomes rax: the number */
+}
+
 void arch_exit_to_guest(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
     if (v->arch->bounce.flags)
         pv_create_bounce_frame(v, regs);
+    if (evtchn_upcall_wanted(v)) {
+        /* An event the guest will take now: its event callback, events masked on entry
+         * (Xen's test_guest_events), on top of any bounce just written. */
+        v->arch->bounce.eip = v->arch->event_callback;
+        v->arch->bounce.flags = TBF_EXCEPTION | TBF_INTERRUPT;
+        pv_create_bounce_frame(v, regs);
+    }
     /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
     regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
     /*

@@ -76,6 +76,10 @@
 #define TRAP_invalid_op     6
 #define TRAP_no_device      7
 #define TRAP_syscall      256
+/* Interrupt vectors: the legacy PICs (remapped above the exceptions) and the local APIC. */
+#define ARCH_PIC_VECTOR_BASE 0x20
+#define ARCH_TIMER_VECTOR    0xf0
+#define ARCH_SPURIOUS_VECTOR 0xff
 #define TRAP_compat_syscall 257  /* from 32-bit code: no such ABI, the guest is crashed */
 
 /* Byte offsets into struct cpu_regs, for entry.S. */
@@ -228,6 +232,9 @@ uint64_t arch_zero_frame_maddr(void);
  * of `ents` descriptors at `base` (0: no LDT). */
 void arch_gdt_window_init(void);
 void arch_load_ldt(uint64_t base, unsigned ents);
+
+/* apic.c: interrupts, taken in guest or host context. */
+void arch_irq(unsigned vector);
 
 /* traps.c: every entry's C half. */
 void arch_trap(struct cpu_regs *regs);

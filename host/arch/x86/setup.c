@@ -9,6 +9,7 @@
 #include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
+#include "time.h"
 
 #define MULTIBOOT_BOOT_MAGIC 0x2badb002
 #define MBI_CMDLINE  (1 << 2)
@@ -220,5 +221,7 @@ void host_start(uint32_t mbi_phys, uint32_t magic)
 
     arch_memory_init(&bm);
     arch_gdt_window_init();
+    arch_time_init();
+    time_init();
     domain_build_and_run(&mod, mbi->mods_count > 1 ? &initrd : NULL);
 }
