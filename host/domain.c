@@ -9,6 +9,7 @@
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
+#include "hypercall.h"
 #include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
@@ -87,6 +88,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
     d->is_shutdown = true;
     d->shutdown_reason = reason;
     console_flush_domain(d->mm.domid);
+    hypercall_trace_report();
     printk("pvx: d%u shut down: %s\n", d->mm.domid, shutdown_name(reason));
     arch_domain_release(d);
     arch_timer_program(0);

@@ -74,6 +74,12 @@ long do_sched_op(int cmd, uint64_t arg)
     return -XEN_ENOSYS;
 }
 
+long do_memory_op(uint64_t cmd, uint64_t arg)
+{
+    (void)cmd; (void)arg;
+    return -XEN_ENOSYS;
+}
+
 long do_xen_version(int cmd, uint64_t arg)
 {
     (void)cmd; (void)arg;
