@@ -159,12 +159,48 @@ static bool io_allowed(const struct vcpu *v)
     return v->arch->iopl >= (v->arch->kernel_mode ? 1u : 3u);
 }
 
-/* Ports the host keeps: the PICs, the PIT, the RTC/CMOS, its serial console, PCI config. */
-static bool port_is_hosts(uint16_t port)
+/* Ports the host keeps: the PICs, the PIT, the RTC/CMOS, its serial console, PCI config.
+ * An access of `size` bytes touches every port in [port, port + size). */
+static bool port_is_hosts(uint16_t port, unsigned size)
 {
-    return (port >= 0x20 && port <= 0x21) || (port >= 0xa0 && port <= 0xa1) ||
-           (port >= 0x40 && port <= 0x43) || (port >= 0x70 && port <= 0x71) ||
-           (port >= 0x3f8 && port <= 0x3ff) || (port >= 0xcf8 && port <= 0xcff);
+    for (unsigned p = port; p < (unsigned)port + size; p++)
+        if ((p >= 0x20 && p <= 0x21) || (p >= 0xa0 && p <= 0xa1) || (p >= 0x40 && p <= 0x43) ||
+            (p >= 0x70 && p <= 0x71) || (p >= 0x3f8 && p <= 0x3ff) || (p >= 0xcf8 && p <= 0xcff))
+            return true;
+    return false;
+}
+
+/*
+ * The CMOS/RTC, as Xen's rtc_guest_read/write give it to a PV hardware domain: the index
+ * the guest writes to port 0x70 is latched here (NMI-disable bit dropped), and each byte
+ * access to port 0x71 is made at that index on the real chip, index and data together, so
+ * the guest never leaves the chip's index where the host does not expect it.  The host
+ * reads the RTC only when a domain starts.
+ */
+#define RTC_INDEX_PORT 0x70
+#define RTC_DATA_PORT  0x71
+static uint8_t rtc_guest_index;
+
+static bool rtc_access(uint16_t port, unsigned size, bool write, uint32_t *v)
+{
+    if (size != 1 || (port != RTC_INDEX_PORT && port != RTC_DATA_PORT))
+        return false;
+    if (port == RTC_INDEX_PORT) {
+        if (write)
+            rtc_guest_index = (uint8_t)(*v & 0x7f);
+        else
+            *v = rtc_guest_index;
+        return true;
+    }
+    __asm__ volatile("outb %b0,%1" :: "a"(rtc_guest_index), "Nd"((uint16_t)RTC_INDEX_PORT));
+    if (write) {
+        __asm__ volatile("outb %b0,%1" :: "a"(*v), "Nd"((uint16_t)RTC_DATA_PORT));
+    } else {
+        uint8_t b;
+        __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"((uint16_t)RTC_DATA_PORT));
+        *v = b;
+    }
+    return true;
 }
 
 /* One access of `size` bytes; a port the guest may not touch reads all ones and drops
@@ -173,7 +209,9 @@ static uint32_t port_in(uint16_t port, unsigned size)
 {
     uint32_t v = 0xffffffffu;
 
-    if (!port_is_hosts(port)) {
+    if (rtc_access(port, size, false, &v))
+        return v;
+    if (!port_is_hosts(port, size)) {
         switch (size) {
         case 1: { uint8_t b; __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"(port)); v = b; break; }
         case 2: { uint16_t w; __asm__ volatile("inw %1,%0" : "=a"(w) : "Nd"(port)); v = w; break; }
@@ -185,7 +223,7 @@ static uint32_t port_in(uint16_t port, unsigned size)
 
 static void port_out(uint16_t port, unsigned size, uint32_t v)
 {
-    if (port_is_hosts(port))
+    if (rtc_access(port, size, true, &v) || port_is_hosts(port, size))
         return;
     switch (size) {
     case 1: __asm__ volatile("outb %b0,%1" :: "a"(v), "Nd"(port)); break;
