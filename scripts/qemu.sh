@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Run QEMU the one way pvx runs it, and turn the isa-debug-exit contract into a shell status.
 #
-#   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] -- <extra qemu args>
+#   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] [-I] -- <extra qemu args>
 #
+# -I keeps standard input on the serial line (an interactive guest console); otherwise QEMU
+# reads nothing.
 # QEMU_MEM (default 512M) sets the machine's memory.
 # Always: -no-reboot, -display none, serial on stdio (tee'd to LOGFILE if given), the exit
 # device at port 0xf4, under `timeout`.  -i adds `-icount shift=0,sleep=off` (deterministic
 # TSC).  Exit status: 0 for a clean poweroff (QEMU status 33 = 0x10 written to port 0xf4);
 # otherwise non-zero with one line on stderr saying what happened.
 set -u
-timeout_s=60 log= accel=${ACCEL:-tcg} icount=
+timeout_s=60 log= accel=${ACCEL:-tcg} icount= input=/dev/null
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) timeout_s=$2; shift 2 ;;
     -l) log=$2; shift 2 ;;
     -a) accel=$2; shift 2 ;;
     -i) icount="-icount shift=0,sleep=off"; shift ;;
+    -I) input=/dev/stdin; shift ;;
     --) shift; break ;;
     *) echo "qemu.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -36,10 +39,10 @@ cmd=(timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 $cpu $icount -m "
      -no-reboot -display none -vga none -serial stdio -monitor none
      -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@")
 if [ -n "$log" ]; then
-  "${cmd[@]}" < /dev/null 2>&1 | tee "$log"
+  "${cmd[@]}" < "$input" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
 else
-  "${cmd[@]}" < /dev/null
+  "${cmd[@]}" < "$input"
   status=$?
 fi
 
