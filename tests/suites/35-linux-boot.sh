@@ -65,13 +65,13 @@ if [ -n "$pi" ] && [ -n "$xi" ] && [ -n "$pd" ] && [ -n "$xd" ]; then
 fi
 
 # The kernel's console lines: Linux's own ("[ time] text") and /init's, timestamps
-# stripped, hex and decimal numbers masked, each cut at 150 characters (pvx breaks longer
-# ones), compared as multisets (the order of a few asynchronous lines varies); every line
+# stripped, hex and decimal numbers masked, then cut at 110 characters (pvx breaks lines over
+# 160), compared as multisets (the order of a few asynchronous lines varies); every line
 # found under one hypervisor only must match docs/abi.md's table of explained differences.
 console() {
   sed -nE 's/^(\(d0\) )?(\[ *[0-9]+\.[0-9]+\] |init: )/\2/p' "$out/$1.log" | tr -d '\r' |
-    sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' | cut -c1-150 |
-    sed -E 's/0x[0-9a-fA-F]+/0xN/g; s/[0-9a-f]{8,}/H/g; s/[0-9]+/N/g' | sort > "$out/$1.console"
+    sed -E 's/^\[ *[0-9]+\.[0-9]+\] //; s/0x[0-9a-fA-F]+/0xN/g; s/[0-9a-f]{8,}/H/g; s/[0-9]+/N/g' |
+    cut -c1-110 | sort > "$out/$1.console"
 }
 console pvx; console xen
 awk '/^### Linux.s boot console/{on=1; next} /^#/{on=0} on && /^\| `/{
