@@ -3,6 +3,9 @@
 # Every .c/.S under host/, host/arch/x86, host/hostlib and host/mm is linked in, so new files
 # are picked up without editing this fragment.
 
+# The x86 inline hooks of host/mm/arch.h (mm_arch_inline.h) live in host/arch/x86/include/.
+HOST_CFLAGS += -Ihost/arch/x86/include
+
 HOST_SRCS := $(wildcard host/arch/x86/*.S host/arch/x86/*.c host/*.c host/hostlib/*.c host/mm/*.c)
 
 # The string functions and formatter shared with the guest (top-level lib/), built with the

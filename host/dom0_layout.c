@@ -127,29 +127,35 @@ static const char *check_p2m_base(const struct dom0_layout *l)
     return NULL;
 }
 
+/*
+ * An upper bound on the region's size, so that no sum place() makes can wrap: `before` bytes
+ * up to the pagetables (kernel, p2m list, start_info page), then the pagetables, which take
+ * under 1/500 of the region plus a few pages, the stack, and at most 4.5 MiB of padding.
+ * `before` is at most 4 TiB + 8 GiB + 8 KiB, so the bound itself cannot overflow.
+ */
+static uint64_t region_bound(uint64_t kernel_bytes, uint64_t nr_pages)
+{
+    uint64_t before = round_pgup(kernel_bytes) + round_pgup(nr_pages * sizeof(uint64_t)) +
+                      PAGE_SIZE;
+    return before + before / 256 + 8 * MB;
+}
+
 const char *dom0_layout_compute(const struct xen_parms *p, uint64_t nr_pages,
                                 uint64_t initrd_len, struct dom0_layout *l)
 {
-    uint64_t bytes;
+    uint64_t bytes, kernel_bytes = p->virt_kend - p->virt_base;
     const char *err;
 
     if (nr_pages > DOM0_MAX_PAGES)
         return "the domain is too large (at most 4 TiB)";
     bytes = nr_pages << PAGE_SHIFT;
-    /* Bound the region before the search, so that it cannot wrap: the kernel, a mapped
-     * initrd (together no more than the domain), a p2m in the region (nr_pages * 8 bytes),
-     * the padding and a few pages make S; the pagetables map all of it, themselves
-     * included, at one frame per 2 MiB plus a few, so the region stays below S + S / 256
-     * + 64 pages. */
-    if (p->virt_kend - p->virt_base > bytes)
+    if (kernel_bytes > bytes)
         return "dom0_mem is too small for the kernel image";
-    if (initrd_len > bytes - (p->virt_kend - p->virt_base))
+    if (initrd_len > bytes - kernel_bytes)
         return "dom0_mem is too small for the kernel and the initial ramdisk";
-    uint64_t span = (p->virt_kend - p->virt_base) + 8 * MB + 4 * PAGE_SIZE +
-                    (p->unmapped_initrd ? 0 : round_pgup(initrd_len)) +
-                    (p->p2m_base != ELFNOTE_UNSET ? 0 : nr_pages * sizeof(uint64_t));
-    span += (span >> 8) + 64 * PAGE_SIZE;
-    if (p->virt_base + span < p->virt_base)
+    /* A mapped initrd lies in the region between the kernel and the p2m list. */
+    if (p->virt_base + region_bound(kernel_bytes + (p->unmapped_initrd ? 0 : round_pgup(initrd_len)),
+                                    nr_pages) < p->virt_base)
         return "the bootstrap region would wrap around the address space";
     place(p, nr_pages, initrd_len, l);
     err = check_guest_range(l->v_start, l->v_end);

@@ -41,6 +41,11 @@ extern struct vcpu *current;
  * the guest registered). */
 static inline struct vcpu_info *vcpu_info(const struct vcpu *v) { return v->vinfo; }
 
+static inline bool evtchn_upcall_wanted(const struct vcpu *v)
+{
+    return v->vinfo->evtchn_upcall_pending && !v->vinfo->evtchn_upcall_mask;
+}
+
 /* VCPUOP_register_vcpu_info: move v's vcpu_info to `offset` in frame `mfn` (the guest's). */
 long domain_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint64_t offset);
 

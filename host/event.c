@@ -75,13 +75,6 @@ bool evtchn_port_pending(const struct domain *d, uint32_t p)
     return p < d->evtchn.valid && test_bit(shared(d)->evtchn_pending, p);
 }
 
-bool evtchn_upcall_wanted(const struct vcpu *v)
-{
-    const struct vcpu_info *vi = vcpu_info(v);
-
-    return vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
-}
-
 void evtchn_domain_init(struct domain *d)
 {
     struct evtchn_domain *e = &d->evtchn;

@@ -42,8 +42,9 @@ void evtchn_domain_init(struct domain *d);
 /* Raise `virq` of vCPU v if the guest bound it (a timer expiry, console input). */
 void evtchn_send_virq(struct vcpu *v, unsigned virq);
 
-/* Whether v has an event the guest would take now: pending and not masked. */
-bool evtchn_upcall_wanted(const struct vcpu *v);
+/* Whether v has an event the guest would take now: pending and not masked (in every exit,
+ * so inline; vcpu_info is in domain.h). */
+static inline bool evtchn_upcall_wanted(const struct vcpu *v);
 
 /* Whether port `p` of d is pending (SCHEDOP_poll). */
 bool evtchn_port_pending(const struct domain *d, uint32_t p);
