@@ -120,7 +120,7 @@ bool mm_alloc_host_run(uint64_t nr, mfn_t *first)
     if (nr == 0 || nr > free_count)
         return false;
     for (top = mm_frames; top-- > 0; ) {
-        run = frame_is_free(&frame_table[top]) ? run + 1 : 0;
+        run = frame_is_free(&mm_frame_table[top]) ? run + 1 : 0;
         if (run == nr) {
             lo = top;
             break;
@@ -129,7 +129,7 @@ bool mm_alloc_host_run(uint64_t nr, mfn_t *first)
     if (run != nr)
         return false;
     for (uint64_t *link = &free_head; *link != INVALID_MFN_RAW; ) {
-        struct page_info *pg = &frame_table[*link];
+        struct page_info *pg = &mm_frame_table[*link];
 
         if (*link >= lo && *link < lo + nr) {
             *link = pg->next_free;
@@ -140,8 +140,8 @@ bool mm_alloc_host_run(uint64_t nr, mfn_t *first)
         }
     }
     for (uint64_t i = lo; i < lo + nr; i++) {
-        frame_table[i].flags = PGF_RAM | PGF_HOST;
-        frame_table[i].count = 1;
+        mm_frame_table[i].flags = PGF_RAM | PGF_HOST;
+        mm_frame_table[i].count = 1;
         arch_m2p()[i] = INVALID_M2P_ENTRY;
     }
     *first = _mfn(lo);
