@@ -32,6 +32,7 @@ long do_multicall(uint64_t list, unsigned nr);                                  
 long do_console_io(int cmd, unsigned count, uint64_t buffer);                    /* console.c */
 long do_sched_op(int cmd, uint64_t arg);                                         /* sched.c */
 long do_xen_version(int cmd, uint64_t arg);
-long do_memory_op(uint64_t cmd, uint64_t arg);                                    /* memory_op.c */                                      /* version.c */
+long do_memory_op(uint64_t cmd, uint64_t arg);                                    /* memory_op.c */
+long do_grant_table_op(unsigned cmd, uint64_t uop, unsigned count);              /* grant_table.c */                                      /* version.c */
 
 #endif

@@ -79,9 +79,10 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
         d = reservation_domain(arg);
         if (d == NULL)
             return REFUSE(-XEN_ESRCH, "reservation of another domain (only DOMID_SELF)");
-        /* shared_info counts in the domain's frames here; Xen takes it from its own heap. */
+        /* shared_info and the grant table count in the domain's frames here; Xen takes them
+         * from its own heap. */
         return (long)((cmd & MEMOP_CMD_MASK) == XENMEM_current_reservation
-                      ? d->mm.tot_pages - 1 : d->mm.max_pages - 1);
+                      ? d->mm.tot_pages : d->mm.max_pages) - 1 - d->nr_grant_frames;
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m = {
             .v_start = MACH2PHYS_VIRT_START,

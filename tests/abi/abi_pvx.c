@@ -13,6 +13,7 @@
 #include <public/vcpu.h>
 #include <public/callback.h>
 #include <public/memory.h>
+#include <public/grant_table.h>
 #include <public/hvm_start_info.h>
 
 #include "abi.h"
