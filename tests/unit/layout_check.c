@@ -73,7 +73,7 @@ static const char *check_order(const struct dom0_layout *l)
           p2m_hi <= l->vstartinfo_start && l->vstartinfo_end <= l->vpt_start &&
           l->vpt_end <= l->vstack_start && l->vstack_end <= l->v_end && l->v_start < l->v_end))
         return "the region's parts are out of order, or it wraps";
-    if ((l->v_start | p2m_lo | l->vstartinfo_start | l->vpt_start |
+    if ((l->v_start | l->vphysmap_start | l->vstartinfo_start | l->vpt_start |
          l->vstack_start) & (PAGE - 1))
         return "a part of the region is not page aligned";
     if (l->v_end & (4 * MB - 1))
