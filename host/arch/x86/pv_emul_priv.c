@@ -159,46 +159,46 @@ static bool io_allowed(const struct vcpu *v)
     return v->arch->iopl >= (v->arch->kernel_mode ? 1u : 3u);
 }
 
-/* Ports the host keeps: the PICs, the PIT, the RTC/CMOS, its serial console, PCI config.
- * An access of `size` bytes touches every port in [port, port + size). */
+/* Ports the host keeps: the PICs, the PIT and its gate (0x61), its serial console, PCI
+ * config.  The RTC/CMOS (0x70/0x71) is the host's too, but emulated below.  An access of
+ * `size` bytes touches every port in [port, port + size). */
 static bool port_is_hosts(uint16_t port, unsigned size)
 {
     for (unsigned p = port; p < (unsigned)port + size; p++)
         if ((p >= 0x20 && p <= 0x21) || (p >= 0xa0 && p <= 0xa1) || (p >= 0x40 && p <= 0x43) ||
-            (p >= 0x70 && p <= 0x71) || (p >= 0x3f8 && p <= 0x3ff) || (p >= 0xcf8 && p <= 0xcff))
+            p == 0x61 || (p >= 0x70 && p <= 0x71) || (p >= 0x3f8 && p <= 0x3ff) ||
+            (p >= 0xcf8 && p <= 0xcff))
             return true;
     return false;
 }
 
 /*
- * The CMOS/RTC, as Xen's rtc_guest_read/write give it to a PV hardware domain: the index
- * the guest writes to port 0x70 is latched here (NMI-disable bit dropped), and each byte
- * access to port 0x71 is made at that index on the real chip, index and data together, so
- * the guest never leaves the chip's index where the host does not expect it.  The host
- * reads the RTC only when a domain starts.
+ * The CMOS RTC for the guest, as Xen gives dom0 its clock: the index port is latched per
+ * domain, a data read returns that CMOS register, a data write reaches it except the
+ * status registers A-D (the rate, interrupt enables and flags stay the host's).
  */
-#define RTC_INDEX_PORT 0x70
-#define RTC_DATA_PORT  0x71
-static uint8_t rtc_guest_index;
+#define CMOS_INDEX 0x70
+#define CMOS_DATA  0x71
+static uint8_t cmos_index;
 
-static bool rtc_access(uint16_t port, unsigned size, bool write, uint32_t *v)
+static bool cmos_emulated(uint16_t port, bool write, uint32_t *v)
 {
-    if (size != 1 || (port != RTC_INDEX_PORT && port != RTC_DATA_PORT))
-        return false;
-    if (port == RTC_INDEX_PORT) {
+    if (port == CMOS_INDEX) {
         if (write)
-            rtc_guest_index = (uint8_t)(*v & 0x7f);
+            cmos_index = *v & 0x7f;
         else
-            *v = rtc_guest_index;
+            *v = 0xff;
         return true;
     }
-    __asm__ volatile("outb %b0,%1" :: "a"(rtc_guest_index), "Nd"((uint16_t)RTC_INDEX_PORT));
-    if (write) {
-        __asm__ volatile("outb %b0,%1" :: "a"(*v), "Nd"((uint16_t)RTC_DATA_PORT));
-    } else {
+    if (port != CMOS_DATA)
+        return false;
+    __asm__ volatile("outb %b0,%1" :: "a"(cmos_index), "Nd"((uint16_t)CMOS_INDEX));
+    if (!write) {
         uint8_t b;
-        __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"((uint16_t)RTC_DATA_PORT));
+        __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"((uint16_t)CMOS_DATA));
         *v = b;
+    } else if (cmos_index < 0x0a || cmos_index > 0x0d) {
+        __asm__ volatile("outb %b0,%1" :: "a"(*v), "Nd"((uint16_t)CMOS_DATA));
     }
     return true;
 }
@@ -209,7 +209,7 @@ static uint32_t port_in(uint16_t port, unsigned size)
 {
     uint32_t v = 0xffffffffu;
 
-    if (rtc_access(port, size, false, &v))
+    if (size == 1 && cmos_emulated(port, false, &v))
         return v;
     if (!port_is_hosts(port, size)) {
         switch (size) {
@@ -223,7 +223,7 @@ static uint32_t port_in(uint16_t port, unsigned size)
 
 static void port_out(uint16_t port, unsigned size, uint32_t v)
 {
-    if (rtc_access(port, size, true, &v) || port_is_hosts(port, size))
+    if ((size == 1 && cmos_emulated(port, true, &v)) || port_is_hosts(port, size))
         return;
     switch (size) {
     case 1: __asm__ volatile("outb %b0,%1" :: "a"(v), "Nd"(port)); break;
