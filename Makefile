@@ -1,7 +1,7 @@
 # pvx — one top-level build.  Each part keeps its rules in <part>/build.mk, all built with the
 # one compile rule of mk/rules.mk.
 #   make          build/host.elf, build/host-debug.elf, build/guest.elf and the profiler plugin
-#   make run      boot the guest under the pvx host in QEMU
+#   make run      boot the guest under the pvx host in QEMU (GUEST=linux: Debian's kernel)
 #   make test     build the test programs, run every suite (tests/run.sh); ends with one
 #                 "N passed, N failed, N skipped" line
 #   make fuzz     run every fuzz target longer (FUZZ_SECONDS each)
@@ -28,8 +28,9 @@ all: $(ALL)
 deps:
 	@scripts/deps.sh
 
-# The main job: boot the pvops guest under the pvx host in QEMU.
-run: deps all
+# The main job: boot the pvops guest under the pvx host in QEMU; GUEST=linux boots Debian's
+# kernel with the project's busybox initramfs and a shell on the serial line.
+run: deps all $(if $(filter linux,$(GUEST)),$(LINUX_INITRAMFS))
 	@scripts/run.sh
 
 test: deps all $(TEST_BINS)
