@@ -21,6 +21,7 @@
 #include "arch/x86/pv.h"
 #include "domain.h"
 #include "guest_access.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include "printk.h"
 
@@ -41,19 +42,21 @@
 
 /* --- the guest's registers in encoding order ----------------------------------------------- */
 
+/* Where each register lives in the frame, in encoding order. */
+static const uint8_t gpr_offset[16] = {
+    offsetof(struct cpu_regs, rax), offsetof(struct cpu_regs, rcx),
+    offsetof(struct cpu_regs, rdx), offsetof(struct cpu_regs, rbx),
+    offsetof(struct cpu_regs, rsp), offsetof(struct cpu_regs, rbp),
+    offsetof(struct cpu_regs, rsi), offsetof(struct cpu_regs, rdi),
+    offsetof(struct cpu_regs, r8), offsetof(struct cpu_regs, r9),
+    offsetof(struct cpu_regs, r10), offsetof(struct cpu_regs, r11),
+    offsetof(struct cpu_regs, r12), offsetof(struct cpu_regs, r13),
+    offsetof(struct cpu_regs, r14), offsetof(struct cpu_regs, r15),
+};
+
 static uint64_t *gpr(struct cpu_regs *r, unsigned n)
 {
-    uint64_t *const map[16] = {
-        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
-        &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
-    };
-    return map[n & 15];
-}
-
-static void gprs(struct cpu_regs *r, uint64_t out[16])
-{
-    for (unsigned i = 0; i < 16; i++)
-        out[i] = *gpr(r, i);
+    return (uint64_t *)((uint8_t *)r + gpr_offset[n & 15]);
 }
 
 /* Read the instruction at rip (as much of 15 bytes as is mapped) and decode it. */
@@ -341,14 +344,13 @@ static uint64_t logic_flags(uint64_t rflags, uint64_t res, unsigned size)
  * `size` bytes at byte offset `off` in it), and what the instruction returns in registers.
  * False for an instruction the emulation does not take.
  */
-static bool store_result(struct cpu_regs *regs, const struct insn *in, uint64_t old,
-                         unsigned off, uint64_t *new_entry)
+static bool store_result(struct cpu_regs *regs, const struct insn *in, const uint64_t g[16],
+                         uint64_t old, unsigned off, uint64_t *new_entry)
 {
     unsigned size = in->opsz, shift = off * 8;
     uint64_t mask = size == 8 ? ~0ULL : ((1ULL << (size * 8)) - 1);
-    uint64_t cur = (old >> shift) & mask, g[16], src, res;
+    uint64_t cur = (old >> shift) & mask, src, res;
 
-    gprs(regs, g);
     src = insn_src_value(in, g) & mask;     /* a register (ah-bh too) or the immediate */
     switch (in->kind) {
     case INSN_MOV_STORE:
@@ -394,7 +396,7 @@ static bool store_result(struct cpu_regs *regs, const struct insn *in, uint64_t 
  */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr)
 {
-    uint64_t pte, old, entry, g[16];
+    uint64_t pte, old, entry, g[16] = { 0 };
     uint64_t ptr;
     struct insn in;
     unsigned off;
@@ -413,7 +415,14 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr)
         return false;
     if (!fetch(regs, &in) || !in.mem || in.opsz == 0 || in.opsz > 8)
         return false;
-    gprs(regs, g);
+    /* The registers a store to memory reads: its address's base and index, its source, and
+     * the accumulator (cmpxchg, A2/A3); the others stay 0, nothing here reads them. */
+    if (in.base != INSN_REG_NONE)
+        g[in.base & 15] = *gpr(regs, in.base);
+    if (in.index != INSN_REG_NONE)
+        g[in.index & 15] = *gpr(regs, in.index);
+    g[in.reg & 15] = *gpr(regs, in.reg);
+    g[0] = regs->rax;
     /* Only a naturally aligned store to the faulting entry's own word (Xen: the same page,
      * naturally aligned; an entry is one word, so it is that word). */
     if (insn_mem_addr(&in, g, regs->rip + in.len,
@@ -423,17 +432,22 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr)
         return false;
     ptr = (mfn_x(table) << PAGE_SHIFT) | (addr & (PAGE_SIZE - 8));
     off = (unsigned)(addr & 7);
-    if (copy_from_guest(&old, addr & ~7ULL, sizeof(old)) != 0)
-        return false;
     {
-        struct cpu_regs trial = *regs;      /* registers change only if the store lands */
+        /* The entry as it is now, through the direct map (the frame is ours, see above). */
+        old = *(const uint64_t *)maddr_to_virt(ptr & ~(uint64_t)7);
+    }
+    {
+        /* Registers change only if the store lands: keep the ones store_result may set. */
+        uint64_t rax = regs->rax, rflags = regs->rflags, reg = *gpr(regs, in.reg);
 
-        if (!store_result(&trial, &in, old, off, &entry))
+        if (!store_result(regs, &in, g, old, off, &entry) ||
+            (entry != old && mm_mmu_update_one(&v->domain->mm, &v->mm,
+                                               ptr | MMU_NORMAL_PT_UPDATE, entry) != 0)) {
+            regs->rax = rax;
+            regs->rflags = rflags;
+            *gpr(regs, in.reg) = reg;
             return false;
-        if (entry != old &&
-            mm_mmu_update_one(&v->domain->mm, &v->mm, ptr | MMU_NORMAL_PT_UPDATE, entry) != 0)
-            return false;
-        *regs = trial;
+        }
     }
     regs->rip += in.len;
     return true;

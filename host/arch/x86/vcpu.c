@@ -62,18 +62,6 @@ void arch_vcpu_dump(const struct vcpu *v)
     }
 }
 
-/* The L4 for the vCPU's mode.  mm loads the kernel L4 itself on NEW_BASEPTR; this only
- * has to switch when the mode and the loaded table differ. */
-static void load_guest_cr3(struct vcpu *v)
-{
-    mfn_t want = v->arch->kernel_mode ? v->mm.guest_table : v->mm.guest_table_user;
-
-    if (!mfn_valid_raw(want))
-        domain_crash(v->domain, "no pagetable for the guest mode the vCPU returns to");
-    if (read_cr3() != mfn_x(want) << PAGE_SHIFT)
-        write_cr3(mfn_x(want) << PAGE_SHIFT);
-}
-
 /*
  * Kernel <-> user.  The guest's GS bases live in the CPU while it runs: GS_BASE is the
  * current mode's, KERNEL_GS_BASE the other mode's (the host never uses GS), so a mode change
@@ -81,9 +69,14 @@ static void load_guest_cr3(struct vcpu *v)
  */
 void arch_toggle_guest_mode(struct vcpu *v)
 {
+    bool kernel = !v->arch->kernel_mode;
+    mfn_t want = kernel ? v->mm.guest_table : v->mm.guest_table_user;
+
+    if (__builtin_expect(!mfn_valid_raw(want), 0))
+        domain_crash(v->domain, "no pagetable for the guest mode the vCPU enters");
     __asm__ volatile("swapgs" ::: "memory");
-    v->arch->kernel_mode = !v->arch->kernel_mode;
-    load_guest_cr3(v);
+    v->arch->kernel_mode = kernel;
+    write_cr3(mfn_x(want) << PAGE_SHIFT);
 }
 
 /* Rewind the frame to the hypercall instruction (`syscall`, 2 bytes) with the arguments
