@@ -13,6 +13,7 @@
 #include <public/vcpu.h>
 #include <public/callback.h>
 #include <public/hvm_start_info.h>
+#include <public/trace.h>
 
 #include "abi.h"
 

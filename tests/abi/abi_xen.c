@@ -19,6 +19,7 @@
 #include <xen/vcpu.h>
 #include <xen/callback.h>
 #include <xen/arch-x86/hvm/start_info.h>
+#include <xen/trace.h>
 
 #include "abi.h"
 
