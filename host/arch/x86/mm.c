@@ -17,6 +17,7 @@
 #include "arch.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
+#include "trace.h"
 
 #define MB (1ULL << 20)
 #define GB (1ULL << 30)
@@ -237,9 +238,17 @@ void *arch_map_frame(mfn_t mfn)
 
 void arch_unmap_frame(const void *p) { (void)p; }   /* the direct map is permanent */
 
-void arch_flush_tlb_local(void) { write_cr3(read_cr3()); }
+void arch_flush_tlb_local(void)
+{
+    trace_flush_all();
+    write_cr3(read_cr3());
+}
 
-void arch_invlpg(uint64_t va) { invlpg(va); }
+void arch_invlpg(uint64_t va)
+{
+    trace_flush_one(va);
+    invlpg(va);
+}
 
 /* A new base pointer may map the LDT's addresses elsewhere: what was mapped of it goes, as
  * in Xen's new_guest_cr3. */

@@ -21,6 +21,7 @@
 #include "domain.h"
 #include "hostlib/lib.h"
 #include "printk.h"
+#include "trace.h"
 
 static struct arch_vcpu arch_vcpus[PVX_MAX_VCPUS];
 
@@ -63,6 +64,7 @@ void arch_toggle_guest_mode(struct vcpu *v)
 {
     __asm__ volatile("swapgs" ::: "memory");
     v->arch->kernel_mode = !v->arch->kernel_mode;
+    trace_mode_switch(!v->arch->kernel_mode);
     load_guest_cr3(v);
 }
 

@@ -1,0 +1,89 @@
+/*
+ * The host's trace hooks (docs/trace.md).  In the traced host (build/host-trace.elf, built
+ * with -DPVX_TRACE=1) each hook appends a record in xentrace's format to an in-memory ring
+ * (host/trace/trace.c), which trace_dump() writes to the debug console at shutdown.  In
+ * every other build the hooks are empty inline functions and compile away, so the release
+ * and debug hosts run exactly the code they would without them.  Hook arguments must be
+ * free of side effects for that reason.  Trust: every value recorded is the host's own.
+ */
+#ifndef PVX_TRACE_H
+#define PVX_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "mm/types.h"
+
+#ifdef PVX_TRACE
+
+/* The domain's vCPU starts running (the first record), and the host's option tbuf_size=. */
+void trace_start(domid_t domid, unsigned vcpu);
+/* A hypercall as the dispatcher receives it; `sub`: an entry of a multicall. */
+void trace_hypercall(unsigned long nr, const uint64_t args[6], bool sub);
+/* An exception or interrupt from the guest, before the host decides what becomes of it. */
+void trace_trap_entry(unsigned vector, uint32_t error, uint64_t rip);
+/* `syscall` from guest user mode (bounced to the guest's syscall callback). */
+void trace_user_syscall(uint64_t rip);
+/* An exception queued for the guest's trap table: Xen's TRC_PV_TRAP / _PAGE_FAULT. */
+void trace_exception_bounce(unsigned vector, bool has_error, uint32_t error, uint64_t rip,
+                            uint64_t cr2);
+/* The vCPU changes between guest kernel and guest user mode. */
+void trace_mode_switch(bool to_user);
+/* Results are passed through: `return trace_validate(..., rc);`. */
+int trace_validate(mfn_t table, unsigned level, unsigned checked, int rc);
+int trace_update(mfn_t table, unsigned level, unsigned slot, int rc);
+int trace_pin(uint64_t mfn, unsigned level, int rc);
+int trace_unpin(uint64_t mfn, int rc);
+/* A TLB flush: all of it, or the page at va. */
+void trace_flush_all(void);
+void trace_flush_one(uint64_t va);
+/* The domain is shut down: close the trace and write it to the debug console. */
+void trace_dump(domid_t domid, unsigned vcpu);
+/* A host option (tbuf_size=PAGES): the key is opt[0, klen); false if it is not one. */
+bool trace_option(const char *opt, size_t klen, const char *val);
+
+#else
+
+static inline void trace_start(domid_t domid, unsigned vcpu) { (void)domid, (void)vcpu; }
+static inline void trace_hypercall(unsigned long nr, const uint64_t args[6], bool sub)
+{
+    (void)nr, (void)args, (void)sub;
+}
+static inline void trace_trap_entry(unsigned vector, uint32_t error, uint64_t rip)
+{
+    (void)vector, (void)error, (void)rip;
+}
+static inline void trace_user_syscall(uint64_t rip) { (void)rip; }
+static inline void trace_exception_bounce(unsigned vector, bool has_error, uint32_t error,
+                                          uint64_t rip, uint64_t cr2)
+{
+    (void)vector, (void)has_error, (void)error, (void)rip, (void)cr2;
+}
+static inline void trace_mode_switch(bool to_user) { (void)to_user; }
+static inline int trace_validate(mfn_t table, unsigned level, unsigned checked, int rc)
+{
+    (void)table, (void)level, (void)checked;
+    return rc;
+}
+static inline int trace_update(mfn_t table, unsigned level, unsigned slot, int rc)
+{
+    (void)table, (void)level, (void)slot;
+    return rc;
+}
+static inline int trace_pin(uint64_t mfn, unsigned level, int rc)
+{
+    (void)mfn, (void)level;
+    return rc;
+}
+static inline int trace_unpin(uint64_t mfn, int rc) { (void)mfn; return rc; }
+static inline void trace_flush_all(void) {}
+static inline void trace_flush_one(uint64_t va) { (void)va; }
+static inline void trace_dump(domid_t domid, unsigned vcpu) { (void)domid, (void)vcpu; }
+static inline bool trace_option(const char *opt, size_t klen, const char *val)
+{
+    (void)opt, (void)klen, (void)val;
+    return false;
+}
+
+#endif /* PVX_TRACE */
+#endif
