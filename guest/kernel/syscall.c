@@ -10,6 +10,7 @@
 #include "kernel/exec.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/trace.h"
 #include "user/sysnum.h"
 
 static long sys_write(uint64_t fd, uint64_t buf, uint64_t len)
@@ -113,7 +114,8 @@ static long sys_brk(uint64_t addr)
 
 static long sys_hcstat(uint64_t uva)
 {
-    struct hcstat s = { pv_counts.total, pv_counts.multicalls, pv_counts.mc_entries_total };
+    struct hcstat s = { pv_counts.total, pv_counts.multicalls, pv_counts.mc_entries_total,
+                        pv_counts.flushes, kernel_entries };
     return user_write(uva, &s, sizeof(s));
 }
 
@@ -144,6 +146,7 @@ void syscall(struct trapframe *tf)
     case SYS_frames:   r = (long)frames_free(); break;
     case SYS_platform: r = boot.platform; break;
     case SYS_ticks:    r = (long)proc_ticks(); break;
+    case SYS_tmark:    r = sys_tmark(a0, a1, a2); break;
     default:           r = -XEN_ENOSYS; break;
     }
     tf->rax = (uint64_t)r;

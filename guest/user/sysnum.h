@@ -25,6 +25,7 @@
 #define SYS_frames    16    /* free guest frames */
 #define SYS_platform  17    /* 0 native, 1 pvx, 2 Xen */
 #define SYS_ticks     18    /* timer ticks since processes started (0: no timer) */
+#define SYS_tmark     19    /* tmark(flags, name, ops): a window in the guest's trace */
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -46,6 +47,8 @@ struct hcstat {
     unsigned long hypercalls;       /* traps into the hypervisor */
     unsigned long multicalls;       /* of which multicalls */
     unsigned long mc_entries;       /* requests carried inside multicalls */
+    unsigned long flushes;          /* TLB flushes the kernel asked for (cr3 loads too) */
+    unsigned long kentries;         /* entries into the kernel (system calls, faults, ticks) */
 };
 #endif
 

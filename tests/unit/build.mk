@@ -43,5 +43,5 @@ $(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/test_elf.c))
 # hypervisor and kernel (tests/unit/fake_hv.c, which implements pvops' pvenv_* interface).
 $(BUILD)/unit/pvops/%.o $(BUILD)/unit/tests/unit/fake_hv.o \
 $(BUILD)/unit/tests/unit/test_pvops.o: UNIT_CFLAGS += -Ipvops -Iguest
-$(eval $(call unit_program,pvops-unit,pvops/pv.c pvops/multicall.c pvops/hypercall.c tests/unit/fake_hv.c tests/unit/test_pvops.c))
+$(eval $(call unit_program,pvops-unit,pvops/pv.c pvops/multicall.c pvops/hypercall.c pvops/trace.c tests/unit/fake_hv.c tests/unit/test_pvops.c))
 $(eval $(call unit_program,insn-unit,host/arch/x86/insn.c tests/unit/test_insn.c))
