@@ -21,6 +21,7 @@ include host/build.mk
 include guest/build.mk
 include tests/build.mk
 include tools/profile/build.mk
+include tools/pvxtrace/build.mk
 
 .PHONY: all run test debug deps clean bench profile
 all: $(ALL)
