@@ -190,8 +190,8 @@ void pv_trace_noreturn(enum pv_hook hook, unsigned nr, unsigned sub, unsigned ba
 void pv_trace_mc_entry(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch, long rc);
 /* The kernel was entered: vector (PVX_KENTRY_SYSCALL for a system call), PVX_KENTRY_* flags. */
 void pv_trace_kentry(unsigned vector, unsigned flags);
-/* A workload's window opens (PVX_MARK_BEGIN) or closes (PVX_MARK_END, after `ops`). */
-void pv_trace_mark(unsigned flags, const char *name, uint32_t ops);
+/* A workload's window opens (PVX_MARK_BEGIN) or closes (PVX_MARK_END, after `ops`) at `now`. */
+void pv_trace_mark(unsigned flags, const char *name, uint32_t ops, uint64_t now);
 uint64_t pv_trace_records(void);
 uint64_t pv_trace_lost(void);
 void pv_trace_dump(const char *cmdline, unsigned platform, unsigned flags,

@@ -132,15 +132,13 @@ void pv_trace_kentry(unsigned vector, unsigned flags)
                                 .flags = (uint8_t)flags, .arg = vector, .tsc = now };
 }
 
-void pv_trace_mark(unsigned flags, const char *name, uint32_t ops)
+void pv_trace_mark(unsigned flags, const char *name, uint32_t ops, uint64_t now)
 {
     size_t len = strnlen(name, 64), bytes = (sizeof(struct pvx_trec) + len + 1 + 7) & ~7UL;
     struct pvx_trec_mark *r;
-    uint64_t now;
 
     if (!pv_tracing)
         return;
-    now = tsc();
     r = reserve(bytes, now);
     if (r == NULL)
         return;

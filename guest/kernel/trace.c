@@ -1,10 +1,9 @@
 /*
  * Starting, marking and writing out the guest's trace (kernel/trace.h).  The records
- * themselves are pvops/trace.c's.  The ring is frames of the kernel's own allocator, taken
+ * themselves are pvops/trace.c's; the windows come from SYS_tmark (syscall.c).  The ring is frames of the kernel's own allocator, taken
  * at boot only when pvx.trace=on, so a kernel that does not trace keeps every frame.  The
  * dump writes to port 0xe9 with `rep outsb`: natively in ring 0, under PV after asking the
  * hypervisor for a virtual IOPL, which then emulates the string write (Xen and pvx alike).
- * Trust: a window's name comes from user memory, copied bounded.
  */
 #include <public/errno.h>
 #include <public/physdev.h>
@@ -15,10 +14,13 @@
 #include "kernel/frames.h"
 #include "kernel/trace.h"
 #include "pvops.h"
+#include "user/sysnum.h"
 
 #define TRACE_KB_DEFAULT 2048
 #define TRACE_PAGES_MAX  4096              /* 16 MiB */
 
+_Static_assert(TMARK_BEGIN == PVX_MARK_BEGIN && TMARK_END == PVX_MARK_END,
+               "the system call's marks are the trace format's");
 _Static_assert(PVX_PLATFORM_NATIVE == PLATFORM_NATIVE && PVX_PLATFORM_PVX == PLATFORM_PVX &&
                PVX_PLATFORM_XEN == PLATFORM_XEN, "the trace format's platform numbers");
 
@@ -79,16 +81,7 @@ void trace_finish(void)
     npages = 0;
 }
 
-long sys_tmark(uint64_t flags, uint64_t uname, uint64_t ops)
+void trace_mark(unsigned flags, const char *name, unsigned ops, uint64_t tsc)
 {
-    char name[64];
-    int rc;
-
-    if (flags != PVX_MARK_BEGIN && flags != PVX_MARK_END)
-        return -XEN_EINVAL;
-    rc = user_strcpy(name, uname, sizeof(name));
-    if (rc < 0)
-        return rc;
-    pv_trace_mark((unsigned)flags, name, (uint32_t)ops);
-    return 0;
+    pv_trace_mark(flags, name, ops, tsc);
 }

@@ -18,8 +18,8 @@ void trace_finish(void);
 /* Entries into the kernel since boot (trap(): system calls, faults, timer ticks). */
 extern uint64_t kernel_entries;
 
-/* SYS_tmark: a user program opens (PVX_MARK_BEGIN) or closes (PVX_MARK_END, after `ops`
- * operations) the window named by the string at user address `uname`. */
-long sys_tmark(uint64_t flags, uint64_t uname, uint64_t ops);
+/* A measured window opens (TMARK_BEGIN) or closes (TMARK_END, after `ops` operations) at
+ * `tsc` (SYS_tmark): recorded in the trace when there is one. */
+void trace_mark(unsigned flags, const char *name, unsigned ops, uint64_t tsc);
 
 #endif

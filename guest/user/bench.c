@@ -1,5 +1,5 @@
 /*
- * The lmbench-style workloads.  Each runs its operation N times and prints one line:
+ * The lmbench-style workloads.  Each runs its operation N times and prints two lines:
  *
  *   bench: NAME ops=N tsc/op=T hypercalls=H multicalls=M entries=E hypercalls/op=h.hh ...
  *   bench: NAME more: flushes=F flushes/op=f.ff kentries=K kentries/op=k.kk
@@ -8,47 +8,50 @@
  * hypercall backend issued during the N operations (hypercalls, of which multicalls, and
  * the requests those multicalls carried), F the TLB flushes the kernel asked for and K the
  * entries into the kernel, exact totals and per operation (two lines, so each stays within
- * a console line of the pvx host).  Each workload runs its
- * operation once before measuring (so tables and copy-on-write state have settled), and
- * the cost of taking the two measurements themselves (their own system calls, measured
- * once with nothing between them) is subtracted.  Natively no hypercall is made and H, M
- * and E are 0.
+ * a console line of the pvx host).  Each workload runs its operation once before measuring
+ * (so tables and copy-on-write state have settled), and the cost of opening and closing a
+ * window (its system calls, measured once with nothing between them) is subtracted, so
+ * the counts are the operations' own.  Natively no hypercall is made and H, M and E are 0.
  *
- * Each measurement is also a window of the guest's trace (pvx.trace=on): tmark() opens it
- * before the first mark and closes it after the last, with the operations done, so a trace
- * reader finds every workload's records, and the "calibrate" window holds what the
- * measurement itself costs (docs/trace.md).  `iters=N` among the arguments runs N
- * operations of every workload instead of its own default.
+ * A window is opened and closed by SYS_tmark, which reads the counters and the TSC in the
+ * kernel and, with pvx.trace=on, marks the same instants in the guest's trace: a trace
+ * reader finds every workload's records between its marks, and the "calibrate" window
+ * holds what the measurement itself costs (docs/trace.md).  `iters=N` among the arguments
+ * runs N operations of every workload instead of its own default.
  */
-#include <public/pvx_trace.h>
 #include "user/ulib.h"
 #include "user/user.h"
 
-struct mark {
-    uint64_t tsc;
-    struct hcstat hc;
+/*
+ * A measured window: both marks are filled in before it opens, so nothing between them
+ * writes memory but the operations (a write to a page a fork left copy-on-write would
+ * otherwise fault inside the window), and opening and closing are the only system calls.
+ */
+struct window {
+    struct tmark open, close;
 };
 
-static void mark(struct mark *m)
+static void window_init(struct window *w, const char *name, unsigned long ops)
 {
-    hcstat(&m->hc);
-    m->tsc = time();
+    memset(w, 0, sizeof(*w));
+    w->open.flags = TMARK_BEGIN;
+    w->close.flags = TMARK_END;
+    w->close.ops = (unsigned)ops;
+    strlcpy(w->open.name, name, sizeof(w->open.name));
+    strlcpy(w->close.name, name, sizeof(w->close.name));
 }
 
-/* A measured window: opened in the trace, then measured; measured, then closed. */
-static void open_window(const char *name, struct mark *a)
+static inline __attribute__((always_inline)) void window_open(struct window *w)
 {
-    tmark(PVX_MARK_BEGIN, name, 0);
-    mark(a);
+    tmark(&w->open);
 }
 
-static void close_window(const char *name, unsigned long ops, struct mark *b)
+static inline __attribute__((always_inline)) void window_close(struct window *w)
 {
-    mark(b);
-    tmark(PVX_MARK_END, name, ops);
+    tmark(&w->close);
 }
 
-static struct hcstat overhead;      /* what an empty measurement costs */
+static struct hcstat overhead;      /* what an empty window costs */
 static unsigned iters;              /* iters=N: operations per workload (0: its default) */
 
 static unsigned ops_or(unsigned dflt)
@@ -65,10 +68,11 @@ static struct hcstat hc_sub(const struct hcstat *b, const struct hcstat *a)
 
 static void calibrate(void)
 {
-    struct mark a, b;
-    open_window(PVX_MARK_CALIBRATE, &a);
-    close_window(PVX_MARK_CALIBRATE, 0, &b);
-    overhead = hc_sub(&b.hc, &a.hc);
+    struct window w;
+    window_init(&w, "calibrate", 0);
+    window_open(&w);
+    window_close(&w);
+    overhead = hc_sub(&w.close.hc, &w.open.hc);
 }
 
 /* Two decimals of a / b, without floating point. */
@@ -78,10 +82,10 @@ static void ratio(char *buf, size_t n, unsigned long a, unsigned long b)
     snprintf(buf, n, "%lu.%02lu", h / 100, h % 100);
 }
 
-/* What the window from a to b cost beyond an empty measurement. */
-static struct hcstat window_cost(const struct mark *a, const struct mark *b)
+/* What a window cost beyond an empty one. */
+static struct hcstat window_cost(const struct window *w)
 {
-    struct hcstat d = hc_sub(&b->hc, &a->hc);
+    struct hcstat d = hc_sub(&w->close.hc, &w->open.hc);
     return hc_sub(&d, &overhead);
 }
 
@@ -101,10 +105,10 @@ static void report_cost(const char *name, unsigned long ops, unsigned long tsc,
            c->flushes, f, c->kentries, k);
 }
 
-static void report(const char *name, unsigned long ops, const struct mark *a, const struct mark *b)
+static void report(const struct window *w)
 {
-    struct hcstat c = window_cost(a, b);
-    report_cost(name, ops, b->tsc - a->tsc, &c);
+    struct hcstat c = window_cost(w);
+    report_cost(w->close.name, w->close.ops, w->close.tsc - w->open.tsc, &c);
 }
 
 static void fork_exit(void)
@@ -117,13 +121,14 @@ static void fork_exit(void)
 
 static void b_fork_exit(unsigned n)
 {
-    struct mark a, b;
+    struct window w;
+    window_init(&w, "fork-exit", n);
     fork_exit();
-    open_window("fork-exit", &a);
+    window_open(&w);
     for (unsigned i = 0; i < n; i++)
         fork_exit();
-    close_window("fork-exit", n, &b);
-    report("fork-exit", n, &a, &b);
+    window_close(&w);
+    report(&w);
 }
 
 static void fork_exec(void)
@@ -139,19 +144,21 @@ static void fork_exec(void)
 
 static void b_fork_exec(unsigned n)
 {
-    struct mark a, b;
+    struct window w;
+    window_init(&w, "fork-exec", n);
     fork_exec();
-    open_window("fork-exec", &a);
+    window_open(&w);
     for (unsigned i = 0; i < n; i++)
         fork_exec();
-    close_window("fork-exec", n, &b);
-    report("fork-exec", n, &a, &b);
+    window_close(&w);
+    report(&w);
 }
 
 /* Two processes yielding to each other: one operation is one switch. */
 static void b_ctxsw(unsigned n)
 {
-    struct mark a, b;
+    struct window w;
+    window_init(&w, "ctxsw", 2 * n);
     int pid = fork();
     if (pid == 0) {
         for (unsigned i = 0; i < n; i++)
@@ -160,12 +167,12 @@ static void b_ctxsw(unsigned n)
     }
     yield();                        /* let the child start */
     yield();
-    open_window("ctxsw", &a);
+    window_open(&w);
     for (unsigned i = 0; i < n; i++)
         yield();
-    close_window("ctxsw", 2 * n, &b);
+    window_close(&w);
     wait(0);
-    report("ctxsw", 2 * n, &a, &b);
+    report(&w);
 }
 
 static void mmap_touch_munmap(unsigned pages)
@@ -178,52 +185,55 @@ static void mmap_touch_munmap(unsigned pages)
 
 static void b_mmap_touch_munmap(unsigned n, unsigned pages)
 {
-    struct mark a, b;
+    struct window w;
     char name[40];
     snprintf(name, sizeof(name), "mmap-touch-munmap-%u", pages);
+    window_init(&w, name, n);
     mmap_touch_munmap(pages);
-    open_window(name, &a);
+    window_open(&w);
     for (unsigned i = 0; i < n; i++)
         mmap_touch_munmap(pages);
-    close_window(name, n, &b);
-    report(name, n, &a, &b);
+    window_close(&w);
+    report(&w);
 }
 
 static void b_pagefault(unsigned pages)
 {
-    struct mark a, b;
+    struct window w;
     char *m = mmap(0, pages * 4096UL, PROT_READ | PROT_WRITE);
+    window_init(&w, "pagefault", pages - 1);
     m[0] = 1;                       /* the tables exist: measure the faults alone */
-    open_window("pagefault", &a);
+    window_open(&w);
     for (unsigned p = 1; p < pages; p++)
         m[p * 4096UL] = 1;
-    close_window("pagefault", pages - 1, &b);
+    window_close(&w);
     munmap(m, pages * 4096UL);
-    report("pagefault", pages - 1, &a, &b);
+    report(&w);
 }
 
-/* One operation: mprotect(read) of 64 written pages. */
-/* One window per operation, each measured alone: the pages are written again between. */
+/* One operation: mprotect(read) of 64 written pages, each in a window of its own (the
+ * pages are written again between). */
 static void b_mprotect(unsigned n, unsigned pages)
 {
-    struct mark a, b;
+    struct window w;
     char *m = mmap(0, pages * 4096UL, PROT_READ | PROT_WRITE);
     struct hcstat sum = { 0, 0, 0, 0, 0 };
     unsigned long tsc = 0;
     char name[40];
     snprintf(name, sizeof(name), "mprotect-%u", pages);
     for (unsigned i = 0; i < n; i++) {
+        window_init(&w, name, 1);
         for (unsigned p = 0; p < pages; p++)
             m[p * 4096UL] = 1;
-        open_window(name, &a);
+        window_open(&w);
         mprotect(m, pages * 4096UL, PROT_READ);
-        close_window(name, 1, &b);
+        window_close(&w);
         mprotect(m, pages * 4096UL, PROT_READ | PROT_WRITE);
-        struct hcstat c = window_cost(&a, &b);
+        struct hcstat c = window_cost(&w);
         sum = (struct hcstat){ sum.hypercalls + c.hypercalls, sum.multicalls + c.multicalls,
                                sum.mc_entries + c.mc_entries, sum.flushes + c.flushes,
                                sum.kentries + c.kentries };
-        tsc += b.tsc - a.tsc;
+        tsc += w.close.tsc - w.open.tsc;
     }
     munmap(m, pages * 4096UL);
     report_cost(name, n, tsc, &sum);
@@ -244,13 +254,14 @@ static void build_round(void)
 
 static void b_build(unsigned rounds)
 {
-    struct mark a, b;
+    struct window w;
+    window_init(&w, "build", rounds);
     build_round();
-    open_window("build", &a);
+    window_open(&w);
     for (unsigned r = 0; r < rounds; r++)
         build_round();
-    close_window("build", rounds, &b);
-    report("build", rounds, &a, &b);
+    window_close(&w);
+    report(&w);
 }
 
 /* Arguments are workload names, `all`, or options (with '='); no name means all. */
