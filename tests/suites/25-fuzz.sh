@@ -2,19 +2,22 @@
 # Every libFuzzer target (tests/fuzz/build.mk) for a fixed number of executions from a fixed
 # seed, so two runs of `make test` do the same work: mm-fuzz (random guest hypercall
 # sequences against two simulated domains, the paging audit after every action), elf-fuzz
-# (any bytes as a kernel image through the ELF reader) and insn-fuzz (any bytes as guest code
-# through the instruction decoder).  No time limit cuts a run short; the
-# counts are chosen for about a minute in all on a 2-core machine.  `make fuzz` runs longer.
+# (any bytes as a kernel image through the ELF reader), insn-fuzz (any bytes as guest code
+# through the instruction decoder) and pvxtrace-fuzz (any bytes as a trace file).  No time
+# limit cuts a run short; the counts are chosen for about a minute in all on a 2-core
+# machine.  `make fuzz` runs longer.
 # One TAP line per target.
 set -u
 cd "$(dirname "$0")/../.."
 
-# Executions per target: mm about 50 s, elf and insn (small modules) about 5 s each.
+# Executions per target: mm about 50 s, elf and insn (small modules) about 5 s each,
+# pvxtrace about 5 s.
 runs_for() {
   case $1 in
     mm) echo 100000 ;;
     elf) echo 2000000 ;;
     insn) echo 2000000 ;;
+    pvxtrace) echo 50000 ;;
     *) return 1 ;;
   esac
 }
