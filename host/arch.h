@@ -43,6 +43,32 @@ void arch_domain_release(struct domain *d);
 /* End the run: report `code` to the machine's exit device (QEMU's isa-debug-exit). */
 void arch_stop_machine(unsigned code) __attribute__((noreturn));
 
+/* --- time, interrupts, the serial line ------------------------------------------------- */
+
+/* Calibrate the clocks and start the interrupt controllers (boot, once memory is up). */
+void arch_time_init(void);
+/* The CPU's time-stamp counter, and its rate in Hz (calibrated at boot). */
+uint64_t arch_tsc(void);
+uint64_t arch_tsc_hz(void);
+/* Raise the timer interrupt (time.c's time_interrupt) at TSC `deadline`; 0 disarms it. */
+void arch_timer_program(uint64_t deadline);
+/* Wait with interrupts on until one arrives; it is handled before this returns. */
+void arch_idle(void);
+/* The real-time clock now, in seconds since 1970-01-01 00:00 UTC. */
+uint64_t arch_rtc_seconds(void);
+/* The serial console: set it up, write one byte, read one (-1: none waiting), and raise an
+ * interrupt for every byte received from now on (console.c's console_rx_interrupt). */
+void arch_serial_init(void);
+void arch_serial_putc(char c);
+int arch_serial_getc(void);
+void arch_serial_rx_enable(void);
+void arch_console_irq_enable(void);
+
+/* Re-issue hypercall `nr` with `args` when the vCPU next runs (Xen's
+ * hypercall_create_continuation): the frame is rewound to the hypercall instruction.
+ * Returns the value the caller must return (it becomes rax, the number again). */
+long arch_hypercall_continue(unsigned long nr, const uint64_t args[6]);
+
 /* A host bug: print the reason and stop the machine with exit code 0x1f. */
 void arch_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

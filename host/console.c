@@ -1,18 +1,19 @@
 /*
- * The host console: COM1 at 115200 8N1 carries the host's printk and the guests' console_io
- * writes.  Guest text is untrusted: it is copied in bounded chunks with copy_from_guest,
- * control characters other than newline and tab are shown as '?', and every line is
- * prefixed with "(dN) " so guest output can never pass for host output.
+ * The host console: the machine's serial line (arch_serial_*) carries the host's printk and
+ * the guests' console_io writes, and brings input to the domain (CONSOLEIO_read, with
+ * VIRQ_CONSOLE when bytes arrive).  Guest text is untrusted: it is copied in bounded chunks
+ * with copy_from_guest, control characters other than newline and tab are shown as '?', and
+ * every line is prefixed with "(dN) " so guest output can never pass for host output.
  */
 #include <public/xen.h>
 #include <public/errno.h>
-#include "arch/x86/x86.h"
+#include "arch.h"
+#include "domain.h"
+#include "event.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "hostlib/lib.h"
 #include "printk.h"
-
-#define COM1 0x3f8
 
 /* The most a single CONSOLEIO_write may print; the rest is dropped with a note. */
 #define CONSOLE_WRITE_MAX 16384
@@ -21,29 +22,66 @@
 
 void console_init(void)
 {
-    outb(COM1 + 1, 0x00);   /* no interrupts: the host polls */
-    outb(COM1 + 3, 0x80);   /* DLAB on */
-    outb(COM1 + 0, 0x01);   /* divisor 1: 115200 baud */
-    outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x03);   /* 8N1, DLAB off */
-    outb(COM1 + 2, 0xc7);   /* FIFO on, cleared */
-    outb(COM1 + 4, 0x03);   /* DTR, RTS */
-}
-
-static void serial_putc(char c)
-{
-    for (unsigned spin = 0; spin < 100000 && !(inb(COM1 + 5) & 0x20); spin++)
-        ;
-    outb(COM1, (uint8_t)c);
+    arch_serial_init();
 }
 
 void console_puts(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n')
-            serial_putc('\r');
-        serial_putc(s[i]);
+            arch_serial_putc('\r');
+        arch_serial_putc(s[i]);
     }
+}
+
+/* --- input: a ring of received bytes, read by the domain with CONSOLEIO_read ------------ */
+
+#define CONSOLE_RX_SIZE 1024        /* a power of two; bytes beyond a full ring are dropped */
+
+static struct {
+    char buf[CONSOLE_RX_SIZE];
+    uint32_t prod, cons;            /* free-running; prod - cons bytes are waiting */
+} rx;
+
+/* Input reaches the guest from now on (the domain is built and can bind VIRQ_CONSOLE). */
+void console_rx_start(void)
+{
+    arch_serial_rx_enable();
+}
+
+/* The serial line received bytes: queue them, and tell the domain (VIRQ_CONSOLE). */
+void console_rx_interrupt(void)
+{
+    bool any = false;
+    int c;
+
+    while ((c = arch_serial_getc()) >= 0) {
+        if (rx.prod - rx.cons < CONSOLE_RX_SIZE)
+            rx.buf[rx.prod++ % CONSOLE_RX_SIZE] = (char)c;
+        any = true;
+    }
+    if (any && current != NULL)
+        evtchn_send_virq(current, VIRQ_CONSOLE);
+}
+
+/* Up to `count` waiting bytes into the guest buffer; how many, or -XEN_EFAULT. */
+static long console_read(uint64_t buffer, unsigned count)
+{
+    unsigned done = 0;
+
+    while (done < count && rx.cons != rx.prod) {
+        unsigned idx = rx.cons % CONSOLE_RX_SIZE, len = rx.prod - rx.cons;
+
+        if (idx + len > CONSOLE_RX_SIZE)
+            len = CONSOLE_RX_SIZE - idx;
+        if (len > count - done)
+            len = count - done;
+        if (copy_to_guest(buffer + done, &rx.buf[idx], len) != 0)
+            return -XEN_EFAULT;
+        done += len;
+        rx.cons += len;
+    }
+    return done;
 }
 
 /* One partial guest line per domain (one domain for now), flushed at '\n' or when full. */
@@ -112,7 +150,7 @@ long do_console_io(int cmd, unsigned count, uint64_t buffer)
     case CONSOLEIO_write:
         return console_write(buffer, count);
     case CONSOLEIO_read:
-        return 0;   /* no console input yet: nothing to read */
+        return console_read(buffer, count);
     default:
         return -XEN_ENOSYS;
     }

@@ -13,6 +13,8 @@
 #include "mm/arch.h"
 #include "mm/mm.h"
 #include "printk.h"
+#include "refuse.h"
+#include <public/errno.h>
 #include "trace.h"
 
 static struct domain dom0;
@@ -31,7 +33,9 @@ void domain_build_and_run(const struct boot_module *mod)
     dom0.shared_info = invalid_mfn();
     dom0_vcpu0.domain = &dom0;
     dom0_vcpu0.vcpu_id = 0;
+    dom0_vcpu0.vinfo_mfn = invalid_mfn();
     arch_vcpu_init(&dom0_vcpu0);
+    evtchn_domain_init(&dom0);
     current = &dom0_vcpu0;
 
     err = dom0_build(&dom0, &dom0_vcpu0, mod, host_opts.dom0_mem, &entry);
@@ -39,13 +43,35 @@ void domain_build_and_run(const struct boot_module *mod)
         printk("pvx: cannot build d0: %s\n", err);
         domain_crash(&dom0, "domain build failed");
     }
+    dom0_vcpu0.vinfo = &((struct shared_info *)arch_map_frame(dom0.shared_info))->vcpu_info[0];
+    time_domain_start(&dom0);
+    console_rx_start();
     arch_dom0_start(&dom0_vcpu0, &entry);
 }
 
-struct vcpu_info *vcpu_info(const struct vcpu *v)
+/*
+ * VCPUOP_register_vcpu_info, as Xen's map_vcpu_info: once per vCPU, into a frame of the
+ * guest's that can take the writable type (held until the domain ends), wholly inside the
+ * page.  The old contents move along, and every event is marked pending so that none is lost
+ * on the way (the guest sees one spurious upcall).
+ */
+long domain_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint64_t offset)
 {
-    struct shared_info *s = arch_map_frame(v->domain->shared_info);
-    return &s->vcpu_info[v->vcpu_id];
+    struct vcpu_info *new;
+
+    if (mfn_valid_raw(v->vinfo_mfn))
+        return REFUSE(-XEN_EINVAL, "vcpu_info already registered");
+    if (offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return REFUSE(-XEN_EINVAL, "vcpu_info would cross the page");
+    if (mm_get_page_and_type(&v->domain->mm, _mfn(mfn), MM_TYPE_WRITABLE) != 0)
+        return REFUSE(-XEN_EINVAL, "vcpu_info frame not the guest's or not writable");
+    v->vinfo_mfn = _mfn(mfn);
+    new = (struct vcpu_info *)((uint8_t *)arch_map_frame(v->vinfo_mfn) + offset);
+    *new = *v->vinfo;
+    new->evtchn_upcall_pending = 1;
+    new->evtchn_pending_sel = ~(xen_ulong_t)0;
+    v->vinfo = new;
+    return 0;
 }
 
 static const char *shutdown_name(unsigned reason)
@@ -65,6 +91,10 @@ void domain_shutdown(struct domain *d, unsigned reason)
     console_flush_domain(d->mm.domid);
     printk("pvx: d%u shut down: %s\n", d->mm.domid, shutdown_name(reason));
     arch_domain_release(d);
+    arch_timer_program(0);
+    for (unsigned i = 0; i < PVX_MAX_VCPUS; i++)
+        if (d->vcpu[i] && mfn_valid_raw(d->vcpu[i]->vinfo_mfn))
+            mm_put_page_and_type(d->vcpu[i]->vinfo_mfn);
     mm_domain_teardown(&d->mm);
     printk("pvx: d%u torn down: %lu frames released, %lu frames free\n", d->mm.domid,
            owned - d->mm.tot_pages, mm_free_frames());

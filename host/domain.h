@@ -5,7 +5,10 @@
 #ifndef PVX_DOMAIN_H
 #define PVX_DOMAIN_H
 
+#include <public/vcpu.h>
+#include "event.h"
 #include "mm/mm.h"
+#include "time.h"
 
 struct arch_vcpu;
 
@@ -14,6 +17,11 @@ struct vcpu {
     struct domain *domain;
     unsigned vcpu_id;
     struct arch_vcpu *arch;
+    struct vcpu_info *vinfo;          /* in shared_info, or where register_vcpu_info put it */
+    mfn_t vinfo_mfn;                  /* register_vcpu_info's frame (writable-typed), or invalid */
+    struct vcpu_timers timers;
+    struct vcpu_runstate_info runstate;
+    uint64_t runstate_area;           /* VCPUOP_register_runstate_memory_area, 0 = none */
 };
 
 struct domain {
@@ -21,6 +29,7 @@ struct domain {
     struct vcpu *vcpu[PVX_MAX_VCPUS];
     mfn_t shared_info;        /* owned by the domain, permanently writable-typed */
     uint64_t vm_assist;       /* VMASST_TYPE_* bits the guest enabled */
+    struct evtchn_domain evtchn;
     bool is_shutdown;
     unsigned shutdown_reason; /* SHUTDOWN_* */
 };
@@ -28,8 +37,17 @@ struct domain {
 /* The vCPU running on this CPU (one CPU for now). */
 extern struct vcpu *current;
 
-/* v's slot of its domain's shared_info: event mask and pending flags, cr2, time. */
-struct vcpu_info *vcpu_info(const struct vcpu *v);
+/* v's vcpu_info: event mask and pending flags, cr2, time (shared_info's slot, or the one
+ * the guest registered). */
+static inline struct vcpu_info *vcpu_info(const struct vcpu *v) { return v->vinfo; }
+
+static inline bool evtchn_upcall_wanted(const struct vcpu *v)
+{
+    return v->vinfo->evtchn_upcall_pending && !v->vinfo->evtchn_upcall_mask;
+}
+
+/* VCPUOP_register_vcpu_info: move v's vcpu_info to `offset` in frame `mfn` (the guest's). */
+long domain_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint64_t offset);
 
 /* Stop the domain for good with a SHUTDOWN_* reason (sched_op shutdown, or a crash).  Does not
  * return to the guest: the host tears the domain down and ends the run. */

@@ -47,6 +47,8 @@ extern char host_cmdline[1024];
 /* console.c */
 void console_init(void);
 void console_flush_domain(domid_t domid);
+void console_rx_start(void);
+void console_rx_interrupt(void);
 
 /* domain.c: build dom0 from the module and run it (does not return). */
 void domain_build_and_run(const struct boot_module *mod) __attribute__((noreturn));

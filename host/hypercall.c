@@ -14,6 +14,8 @@
 #include <public/errno.h>
 #include "arch.h"
 #include "hypercall.h"
+#include "event.h"
+#include "time.h"
 #include "layout.h"
 #include "guest_access.h"
 #include "printk.h"
@@ -70,57 +72,103 @@ static int check_pt_owner(uint32_t foreigndom)
 }
 
 /* Xen adds the count done to *done whether or not the batch failed, and ignores a fault
- * writing it. */
-static void report_done(uint64_t done, unsigned i)
+ * writing it.  A continued call (MMU_UPDATE_PREEMPTED) adds to what *done already says. */
+static void report_done(uint64_t done, unsigned before, unsigned i)
 {
+    unsigned total = before + i;
+
     if (done != 0)
-        (void)copy_to_guest(done, &i, sizeof(i));
+        (void)copy_to_guest(done, &total, sizeof(total));
+}
+
+/* In mmu_update's and mmuext_op's count: the call is a continuation of a preempted one,
+ * and `done` already holds the requests finished before (Xen's private flag, in the
+ * guest's registers only between the two halves of one call). */
+#define MMU_UPDATE_PREEMPTED (~(~0U >> 1))
+
+/* The requests a preempted call finished before, from its `done` (0 if none is given). */
+static unsigned done_before(uint64_t done, unsigned *count)
+{
+    unsigned before = 0;
+
+    if (!(*count & MMU_UPDATE_PREEMPTED))
+        return 0;
+    *count &= ~MMU_UPDATE_PREEMPTED;
+    if (done != 0)
+        (void)copy_from_guest(&before, done, sizeof(before));
+    return before;
+}
+
+/*
+ * Preemption (Xen's hypercall_preempt_check): a long batch stops between two requests when
+ * a timer has expired or an event waits for the guest, and is re-issued from the next
+ * request once the guest has taken it.  Not inside a multicall, which is preempted between
+ * its own entries instead.  Checked every PREEMPT_EVERY requests: the check reads the TSC.
+ */
+#define PREEMPT_EVERY 16
+static bool in_multicall_now;
+
+static bool preempt_due(unsigned i)
+{
+    return i != 0 && (i % PREEMPT_EVERY) == 0 && !in_multicall_now && hypercall_preempt_check();
 }
 
 /* Each request in order; the first failure ends the batch, the ones before it stay done. */
-long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid)
+long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreigndom)
 {
     struct domain *d = current->domain;
-    unsigned i;
+    unsigned i, before = done_before(done, &count);
     int rc;
 
     if (!guest_handle_okay(reqs))
         return REFUSE(-XEN_EFAULT, "request array in the host's range");
-    rc = check_pg_owner(domid);
+    rc = check_pg_owner((domid_t)foreigndom);
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmu_update req;
 
+        if (preempt_due(i)) {
+            const uint64_t args[6] = { reqs + (uint64_t)i * sizeof(req),
+                                       (count - i) | MMU_UPDATE_PREEMPTED, done, foreigndom };
+            report_done(done, before, i);
+            return arch_hypercall_continue(__HYPERVISOR_mmu_update, args);
+        }
         rc = copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req));
         if (rc == 0)
             rc = mm_mmu_update_one(&d->mm, &current->mm, req.ptr, req.val);
         if (rc != 0)
             break;
     }
-    report_done(done, i);
+    report_done(done, before, i);
     return rc;
 }
 
-long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid)
+long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreigndom)
 {
     struct domain *d = current->domain;
-    unsigned i;
+    unsigned i, before = done_before(done, &count);
     int rc;
 
     if (!guest_handle_okay(ops))
         return REFUSE(-XEN_EFAULT, "operation array in the host's range");
-    rc = check_pg_owner(domid);
+    rc = check_pg_owner((domid_t)foreigndom);
     if (rc != 0)
         return rc;
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmuext_op op;
 
+        if (preempt_due(i)) {
+            const uint64_t args[6] = { ops + (uint64_t)i * sizeof(op),
+                                       (count - i) | MMU_UPDATE_PREEMPTED, done, foreigndom };
+            report_done(done, before, i);
+            return arch_hypercall_continue(__HYPERVISOR_mmuext_op, args);
+        }
         rc = copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op));
         if (rc == 0)
             rc = mm_mmuext_op_one(&d->mm, &current->mm, &op);
         if (rc != 0)
             break;
     }
-    report_done(done, i);
+    report_done(done, before, i);
     return rc;
 }
 
@@ -136,7 +184,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
  * "multicall reentry is disallowed").  An iret entry ends the batch: Xen runs it and stops,
  * because the entries after it would run in whatever mode the iret left the guest in (the
  * XSA-213 pattern); pvx refuses it outright (-EINVAL, written back and returned), so no
- * entry ever runs after an iret.
+ * entry ever runs after an iret.  A long batch is preempted between entries and re-issued
+ * from the first entry not done.
  */
 long do_multicall(uint64_t list, unsigned nr)
 {
@@ -148,9 +197,15 @@ long do_multicall(uint64_t list, unsigned nr)
         struct multicall_entry call;
         uint64_t at = list + (uint64_t)i * sizeof(call);
 
+        if (preempt_due(i)) {
+            const uint64_t args[6] = { at, nr - i };
+            return arch_hypercall_continue(__HYPERVISOR_multicall, args);
+        }
         if (copy_from_guest(&call, at, sizeof(call)) != 0)
             return -XEN_EFAULT;
+        in_multicall_now = true;
         call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
+        in_multicall_now = false;
         if (call.op == __HYPERVISOR_iret) {
             (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
                                 sizeof(call.result));
@@ -172,10 +227,10 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
     case __HYPERVISOR_mmu_update:
         rc = check_pt_owner((uint32_t)a[3]);
         if (rc == 0)
-            rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+            rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (uint32_t)a[3]);
         break;
     case __HYPERVISOR_mmuext_op:
-        rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (domid_t)a[3]);
+        rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (uint32_t)a[3]);
         break;
     case __HYPERVISOR_update_va_mapping:
         rc = do_update_va_mapping(a[0], a[1], a[2]);
@@ -195,6 +250,15 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
          * rewrites the register frame, to the machine. */
         rc = in_multicall ? REFUSE(-XEN_EINVAL, "iret inside a multicall (XSA-213)")
                           : arch_do_hypercall(nr, a, false);
+        break;
+    case __HYPERVISOR_event_channel_op:
+        rc = do_event_channel_op((int)a[0], a[1]);
+        break;
+    case __HYPERVISOR_set_timer_op:
+        rc = do_set_timer_op(a[0]);
+        break;
+    case __HYPERVISOR_vcpu_op:
+        rc = do_vcpu_op((int)a[0], (unsigned)a[1], a[2]);
         break;
     case __HYPERVISOR_console_io:
         rc = do_console_io((int)a[0], (unsigned)a[1], a[2]);

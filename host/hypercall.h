@@ -14,9 +14,13 @@
  * entry, where multicall and iret are refused. */
 long hypercall_dispatch(unsigned long nr, const uint64_t args[6], bool in_multicall);
 
+/* Whether a long hypercall should stop and be continued: a timer expired, or an event waits
+ * for the guest (sched.c). */
+bool hypercall_preempt_check(void);
+
 /* Handlers, one per owning module. */
-long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, domid_t domid);  /* hypercall.c */
-long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, domid_t domid);    /* hypercall.c */
+long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreigndom);
+long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreigndom);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);           /* hypercall.c */
 long do_multicall(uint64_t list, unsigned nr);                                   /* hypercall.c */
 long do_console_io(int cmd, unsigned count, uint64_t buffer);                    /* console.c */

@@ -7,7 +7,8 @@
  *   0xffff800000000000  slot 256  read-only M2P (guest-readable)
  *   0xffff828000000000  slot 261  the per-vCPU window: the GDT the CPU uses (guest frames in
  *                                 pages 0-13, the host's descriptors in page 14), then the
- *                                 guest's LDT as it is mapped on first use (host only)
+ *                                 guest's LDT as it is mapped on first use, then the local
+ *                                 APIC's registers (host only)
  *   0xffff830000000000  slot 262  direct map of all machine memory (host only); the host
  *                                 image runs inside it, at HOST_DIRECTMAP + its load address
  *   0xffff880000000000  slot 272  first guest kernel slot
@@ -32,6 +33,7 @@
 #define HOST_GDT_PAGES       16            /* 14 guest pages, the host's page 14, one spare */
 #define HOST_LDT_VIRT        (HOST_PERVCPU_VIRT + HOST_GDT_PAGES * 0x1000)
 #define HOST_LDT_PAGES       16            /* 8192 descriptors */
+#define HOST_APIC_PAGE       (HOST_GDT_PAGES + HOST_LDT_PAGES)   /* the local APIC's registers */
 #define HOST_DIRECTMAP       0xffff830000000000
 #define HOST_DIRECTMAP_SLOT  262
 #define HOST_LOAD_PHYS       0x100000   /* the multiboot loader puts the image at 1 MiB */

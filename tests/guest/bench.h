@@ -5,6 +5,9 @@
  * instruction -- the guest's and the hypervisor's, which run on the same virtual CPU -- so
  * the figure a probe prints is instructions per operation, exact and repeatable.  The
  * probes are XTF tests that run only when named (test=bench-...); see docs/bench.md.
+ * Probes issue their hypercalls straight through the hypercall page (hypercall5), not
+ * through the guest kernel's counted door (pv_hypercall), so what they measure is the
+ * hypervisor's path and the same few guest instructions on every platform.
  */
 #ifndef TESTS_GUEST_BENCH_H
 #define TESTS_GUEST_BENCH_H

@@ -24,7 +24,7 @@ static long op_null(void *ctx, uint64_t i)
 {
     long want = *(const long *)ctx;
     (void)i;
-    long rc = HYPERVISOR_xen_version(XENVER_version, NULL);
+    long rc = hypercall5(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
     return rc == want ? 0 : rc;
 }
 

@@ -109,7 +109,8 @@ static void area_reset(struct xtf_result *res)
     for (unsigned i = 0; i < AREA_PAGES; i++) {
         pteval_t e = pte_make(area.f[i].mfn, PTE_DATA);
         if (boot_is_pv()) {
-            long rc = HYPERVISOR_update_va_mapping((uint64_t)area.va[i], e, FLUSH_ONE);
+            long rc = hypercall5(__HYPERVISOR_update_va_mapping, (uint64_t)area.va[i], e, FLUSH_ONE,
+                                 0, 0);
             if (rc)
                 return xtf_error(res, "restoring page %u: %ld", i, rc);
         } else {
@@ -132,7 +133,7 @@ static long op_uvm(void *ctx, uint64_t i)
 {
     pteval_t e = pte_make(frame_at(0, gen(i)), PTE_DATA);
     (void)ctx;
-    return HYPERVISOR_update_va_mapping((uint64_t)area.va[0], e, FLUSH_ONE);
+    return hypercall5(__HYPERVISOR_update_va_mapping, (uint64_t)area.va[0], e, FLUSH_ONE, 0, 0);
 }
 
 static long op_uvm_native(void *ctx, uint64_t i)
@@ -154,7 +155,7 @@ static long op_uvm_multi(void *ctx, uint64_t i)
         m->args[1] = pte_make(frame_at(k, g), PTE_DATA);
         m->args[2] = FLUSH_ONE;
     }
-    long rc = HYPERVISOR_multicall(area.mc, AREA_PAGES);
+    long rc = hypercall5(__HYPERVISOR_multicall, (uint64_t)area.mc, AREA_PAGES, 0, 0, 0);
     for (unsigned k = 0; k < AREA_PAGES && !rc; k++)
         rc = (long)area.mc[k].result;
     return rc;
@@ -180,7 +181,8 @@ static long op_mmu_64(void *ctx, uint64_t i)
         area.req[k].ptr = area.l1e_ma[k] | MMU_NORMAL_PT_UPDATE;
         area.req[k].val = pte_make(frame_at(k, g), PTE_DATA);
     }
-    long rc = HYPERVISOR_mmu_update(area.req, AREA_PAGES, &done, DOMID_SELF);
+    long rc = hypercall5(__HYPERVISOR_mmu_update, (uint64_t)area.req, AREA_PAGES, (uint64_t)&done,
+                         DOMID_SELF, 0);
     if (!rc && done != AREA_PAGES)
         rc = -1000 - (long)done;
     return rc ? rc : mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0, 0);

@@ -37,6 +37,44 @@ void arch_ldt_changed(struct mm_vcpu *v)
     fake_arch.ldt_changes++;
 }
 
+/* Events and time are not part of the portable paging core either: the fake machine has
+ * no event channels or clocks, and the dispatcher's calls to them answer -ENOSYS. */
+long do_event_channel_op(int cmd, uint64_t arg)
+{
+    (void)cmd;
+    (void)arg;
+    return -XEN_ENOSYS;
+}
+
+long do_set_timer_op(uint64_t timeout)
+{
+    (void)timeout;
+    return -XEN_ENOSYS;
+}
+
+long do_vcpu_op(int cmd, unsigned vcpuid, uint64_t arg)
+{
+    (void)cmd;
+    (void)vcpuid;
+    (void)arg;
+    return -XEN_ENOSYS;
+}
+
+/* Preemption: the tests say after how many checks a long hypercall is preempted (0: never),
+ * and the continuation is recorded instead of rewinding a register frame. */
+bool hypercall_preempt_check(void)
+{
+    return fake_arch.preempt_at != 0 && ++fake_arch.preempt_checks >= fake_arch.preempt_at;
+}
+
+long arch_hypercall_continue(unsigned long nr, const uint64_t args[6])
+{
+    fake_arch.continued_nr = nr;
+    memcpy(fake_arch.continued_args, args, sizeof(fake_arch.continued_args));
+    fake_arch.continuations++;
+    return (long)nr;
+}
+
 /* The machine's own hypercalls (iret, trap tables, ...) are not part of the portable core
  * these tests exercise: the fake machine has none. */
 long arch_do_hypercall(unsigned long nr, const uint64_t args[6], bool in_multicall)

@@ -26,6 +26,11 @@ struct fake_arch_stats {
     long maps;               /* arch_map_frame minus arch_unmap_frame */
     uint64_t printks;
     uint64_t ldt_changes;    /* arch_ldt_changed calls */
+    uint64_t preempt_at;     /* hypercall_preempt_check says yes at this many checks (0: no) */
+    uint64_t preempt_checks;
+    uint64_t continuations;  /* arch_hypercall_continue calls, and the last one's call */
+    unsigned long continued_nr;
+    uint64_t continued_args[6];
 };
 
 extern struct fake_arch_stats fake_arch;

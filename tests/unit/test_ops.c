@@ -513,6 +513,117 @@ static void mmuext_batch_reports_done(void **state)
     assert_true(mm_frame_pinned(t));
 }
 
+/* --- continuations: a long batch stops when preemption is due and resumes where it stopped */
+
+#define LONG_BATCH 40
+#define PREEMPTED_FLAG 0x80000000u
+
+/* The continuation the last preempted call asked for, issued as the guest would re-issue it. */
+static long resume(void)
+{
+    const uint64_t *a = fake_arch.continued_args;
+
+    fake_arch.preempt_at = 0;
+    return hc(fake_arch.continued_nr, a[0], a[1], a[2], a[3]);
+}
+
+static void mmu_update_is_preempted_and_continued(void **state)
+{
+    struct mmu_update req[LONG_BATCH];
+    mfn_t t = world_alloc(0);
+    unsigned sentinel = 77;
+    uint64_t reqs, done;
+
+    (void)state;
+    for (unsigned i = 0; i < LONG_BATCH; i++)
+        req[i] = (struct mmu_update){ MA(t, 0) | MMU_MACHPHYS_UPDATE, i };
+    reqs = fake_guest_put(0, req, sizeof(req));
+    done = fake_guest_put(4096, &sentinel, sizeof(sentinel));
+    fake_arch.preempt_at = 1;                   /* the first check says stop */
+    assert_int_equal(hc(__HYPERVISOR_mmu_update, reqs, LONG_BATCH, done, DOMID_SELF),
+                     __HYPERVISOR_mmu_update);
+    assert_int_equal(fake_arch.continuations, 1);
+    assert_int_equal(fake_arch.continued_nr, __HYPERVISOR_mmu_update);
+    assert_int_equal(fake_arch.continued_args[0], reqs + 16 * sizeof(req[0]));
+    assert_int_equal(fake_arch.continued_args[1], (LONG_BATCH - 16) | PREEMPTED_FLAG);
+    assert_int_equal(fake_arch.continued_args[2], done);
+    assert_int_equal(done_at(4096), 16);
+    assert_int_equal(fake_m2p[mfn_x(t)], 15);  /* the first 16 ran, no more */
+    assert_int_equal(resume(), 0);
+    assert_int_equal(done_at(4096), LONG_BATCH);
+    assert_int_equal(fake_m2p[mfn_x(t)], LONG_BATCH - 1);
+}
+
+static void mmuext_op_is_preempted_and_continued(void **state)
+{
+    struct mmuext_op ops[LONG_BATCH];
+    unsigned sentinel = 77;
+    uint64_t gops, done, flushes = fake_arch.flushes;
+
+    (void)state;
+    memset(ops, 0, sizeof(ops));
+    for (unsigned i = 0; i < LONG_BATCH; i++)
+        ops[i].cmd = MMUEXT_TLB_FLUSH_LOCAL;
+    gops = fake_guest_put(0, ops, sizeof(ops));
+    done = fake_guest_put(4096, &sentinel, sizeof(sentinel));
+    fake_arch.preempt_at = 2;                   /* the second check (at request 32) */
+    assert_int_equal(hc(__HYPERVISOR_mmuext_op, gops, LONG_BATCH, done, DOMID_SELF),
+                     __HYPERVISOR_mmuext_op);
+    assert_int_equal(done_at(4096), 32);
+    assert_int_equal(fake_arch.flushes - flushes, 32);
+    assert_int_equal(fake_arch.continued_args[1], (LONG_BATCH - 32) | PREEMPTED_FLAG);
+    assert_int_equal(resume(), 0);
+    assert_int_equal(done_at(4096), LONG_BATCH);
+    assert_int_equal(fake_arch.flushes - flushes, LONG_BATCH);
+}
+
+static void put_call(struct multicall_entry *e, unsigned long op, uint64_t a0, uint64_t a1,
+                     uint64_t a2, uint64_t a3);
+
+static void multicall_is_preempted_between_entries(void **state)
+{
+    struct multicall_entry mc[LONG_BATCH];
+    uint64_t list;
+
+    (void)state;
+    for (unsigned i = 0; i < LONG_BATCH; i++)
+        put_call(&mc[i], __HYPERVISOR_xen_version, 0, 0, 0, 0);
+    list = fake_guest_put(0, mc, sizeof(mc));
+    fake_arch.preempt_at = 1;
+    assert_int_equal(hc(__HYPERVISOR_multicall, list, LONG_BATCH, 0, 0), __HYPERVISOR_multicall);
+    assert_int_equal(fake_arch.continued_args[0], list + 16 * sizeof(mc[0]));
+    assert_int_equal(fake_arch.continued_args[1], LONG_BATCH - 16);
+    fake_guest_get(0, mc, sizeof(mc));
+    assert_int_equal(mc[15].result, WORLD_XEN_VERSION);
+    assert_int_equal(mc[16].result, 0x5a5a);   /* not run yet */
+    assert_int_equal(resume(), 0);
+    fake_guest_get(0, mc, sizeof(mc));
+    for (unsigned i = 0; i < LONG_BATCH; i++)
+        assert_int_equal(mc[i].result, WORLD_XEN_VERSION);
+}
+
+/* Inside a multicall an entry runs to its end: the batch is preempted between entries. */
+static void a_long_entry_of_a_multicall_is_not_preempted(void **state)
+{
+    struct mmu_update req[LONG_BATCH];
+    struct multicall_entry mc;
+    mfn_t t = world_alloc(0);
+    uint64_t reqs, list;
+
+    (void)state;
+    for (unsigned i = 0; i < LONG_BATCH; i++)
+        req[i] = (struct mmu_update){ MA(t, 0) | MMU_MACHPHYS_UPDATE, i };
+    reqs = fake_guest_put(0, req, sizeof(req));
+    put_call(&mc, __HYPERVISOR_mmu_update, reqs, LONG_BATCH, 0, DOMID_SELF);
+    list = fake_guest_put(4096, &mc, sizeof(mc));
+    fake_arch.preempt_at = 1;
+    assert_int_equal(hc(__HYPERVISOR_multicall, list, 1, 0, 0), 0);
+    assert_int_equal(fake_arch.continuations, 0);
+    fake_guest_get(4096, &mc, sizeof(mc));
+    assert_int_equal(mc.result, 0);
+    assert_int_equal(fake_m2p[mfn_x(t)], LONG_BATCH - 1);
+}
+
 static void put_call(struct multicall_entry *e, unsigned long op, uint64_t a0, uint64_t a1,
                      uint64_t a2, uint64_t a3)
 {
@@ -643,6 +754,10 @@ int run_ops_tests(void)
         T(nested_multicall_is_einval_and_the_batch_goes_on),
         T(xsa213_iret_in_a_multicall_ends_the_batch),
         T(multicall_list_running_off_memory_is_efault),
+        T(mmu_update_is_preempted_and_continued),
+        T(mmuext_op_is_preempted_and_continued),
+        T(multicall_is_preempted_between_entries),
+        T(a_long_entry_of_a_multicall_is_not_preempted),
     };
 
     return cmocka_run_group_tests_name("mm hypercalls", tests, NULL, NULL);

@@ -14,51 +14,52 @@
  */
 #include "arch/x86/x86.h"
 
-/* Push the general registers in struct cpu_regs order (r15 ends up lowest). */
+/* Push the general registers so that they land in struct cpu_regs order (rdi lowest),
+ * then the alignment pad. */
 .macro SAVE_ALL
-    push    %rdi
-    push    %rsi
-    push    %rdx
+    push    %r15
+    push    %r14
+    push    %r13
+    push    %r12
+    push    %rbp
+    push    %rbx
+    push    %r11
     push    %rcx
     push    %rax
-    push    %r8
     push    %r9
+    push    %r8
     push    %r10
-    push    %r11
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
+    push    %rdx
+    push    %rsi
+    push    %rdi
+    pushq   $0                      /* pad: a full frame */
 .endm
 
 .macro RESTORE_ALL
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    pop     %r11
+    add     $8, %rsp
+    pop     %rdi
+    pop     %rsi
+    pop     %rdx
     pop     %r10
-    pop     %r9
     pop     %r8
+    pop     %r9
     pop     %rax
     pop     %rcx
-    pop     %rdx
-    pop     %rsi
-    pop     %rdi
+    pop     %r11
+    pop     %rbx
+    pop     %rbp
+    pop     %r12
+    pop     %r13
+    pop     %r14
+    pop     %r15
 .endm
 
-/* Call \fn(regs) with a 16-byte aligned stack; %r12 (already saved) keeps the frame. */
+/* Call \fn(regs).  Every frame is 16-byte aligned (the CPU aligns an exception frame, and
+ * the syscall entry builds its own at the aligned top of the stack). */
 .macro CALL_WITH_REGS fn
     cld
-    mov     %rsp, %r12
-    and     $-16, %rsp
-    mov     %r12, %rdi
+    mov     %rsp, %rdi
     call    \fn
-    mov     %r12, %rsp
 .endm
 
     .text
@@ -74,12 +75,16 @@
  * 2. Park the guest %rsp in a scratch word (one CPU, interrupts off: no race) and move to
  *    the top of the host stack.
  * 3. Build the same frame an exception from ring 3 would have left: ss, rsp, rflags, cs,
- *    rip, then error code 0 with vector TRAP_syscall, then every general register.  From
- *    here on the guest's state is in memory and C may change it (rax = result).
- * 4. arch_syscall() checks guest kernel mode and calls
- *    hypercall_dispatch(rax, {rdi, rsi, rdx, r10, r8, r9}).
- * 5. The exit step (exit_to_guest below).  Xen's ABI clobbers only %rcx and %r11 (and %rax =
- *    result), so all other registers come back from the frame.
+ *    rip, then error code 0 with vector TRAP_syscall, then the general registers C may
+ *    clobber or read: the six arguments, rax, rcx, r11.  rbx, rbp and r12-r15 stay in the
+ *    CPU: C preserves them, so they are still the guest's when the entry leaves, and their
+ *    slots are skipped (pad = 1 marks such a frame for the register dump).  From here on C
+ *    may change the frame (rax = result).
+ * 4. arch_syscall() checks guest kernel mode, calls hypercall_dispatch(rax, frame->args)
+ *    with the six arguments where the entry put them, runs the exit step, and says whether
+ *    sysretq may be used.
+ * 5. Leave.  Xen's ABI clobbers only %rcx and %r11 (and %rax = result); every other register
+ *    is the guest's again: from the frame, or never changed.
  */
 /* Steps 2-4 for a syscall that came from code segment \cs; \vector tells arch_syscall which. */
 .macro SYSCALL_ENTRY name, cs, vector
@@ -95,9 +100,19 @@
     push    %rcx
     pushq   $0
     movl    $\vector, 4(%rsp)
-    SAVE_ALL
+    sub     $48, %rsp               /* r15..rbx: not saved, the CPU keeps them */
+    push    %r11
+    push    %rcx
+    push    %rax
+    push    %r9
+    push    %r8
+    push    %r10
+    push    %rdx
+    push    %rsi
+    push    %rdi
+    pushq   $1                      /* pad: a hypercall frame */
     CALL_WITH_REGS arch_syscall
-    jmp     exit_to_guest
+    jmp     syscall_leave
 .endm
 
     SYSCALL_ENTRY arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
@@ -105,41 +120,54 @@
     SYSCALL_ENTRY arch_syscall_entry_compat, FLAT_RING3_CS32, TRAP_compat_syscall
 
 /*
- * Leave to the guest from the frame at %rsp, after the exit step.  The fast path is sysretq:
- * it needs rip in %rcx and rflags in %r11 (so only for a frame whose rcx and r11 are dead:
- * TRAP_syscall), returns to 0xe033/0xe02b, and is used only when the frame still looks like a
- * 64-bit ring-3 frame with a canonical rip (sysret to a non-canonical rip faults in ring 0 on
- * Intel with the guest's %rsp: CVE-2012-0217).  Anything else leaves by iretq.
+ * Leave to the guest from the frame at %rsp, after the exit step, which says (%eax) whether
+ * sysretq may be used: it needs rip in %rcx and rflags in %r11 (so only for a frame whose
+ * rcx and r11 are dead), returns to 0xe033/0xe02b, and must not be given a non-canonical rip
+ * (CVE-2012-0217).  Anything else leaves by iretq.
  */
+/* The end of a syscall entry: arch_syscall said in %eax whether sysretq may be used.  The
+ * callee-saved slots are skipped either way. */
+syscall_leave:
+    add     $8, %rsp                /* pad */
+    pop     %rdi
+    pop     %rsi
+    pop     %rdx
+    pop     %r10
+    pop     %r8
+    pop     %r9
+    test    %eax, %eax
+    pop     %rax
+    jz      1f
+    add     $16 + 48 + 8, %rsp      /* %rcx becomes rip, %r11 rflags; r15..rbx; vector */
+    pop     %rcx                    /* rip */
+    add     $8, %rsp                /* cs (0xe033 from STAR) */
+    pop     %r11                    /* rflags */
+    pop     %rsp                    /* the guest's stack; ss from STAR */
+    sysretq
+1:  pop     %rcx
+    pop     %r11
+    add     $48 + 8, %rsp           /* r15..rbx; vector */
+    jmp     arch_iret_insn
+
 exit_to_guest:
     CALL_WITH_REGS arch_exit_to_guest
-    testl   $TRAP_syscall, REGS_ERROR_CODE+4(%rsp)
+    test    %eax, %eax
     jz      restore_iret
-    cmpq    $FLAT_RING3_CS64, REGS_CS(%rsp)
-    jne     restore_iret
-    cmpq    $FLAT_RING3_SS64, REGS_SS(%rsp)
-    jne     restore_iret
-    mov     REGS_RIP(%rsp), %rax
-    mov     %rax, %rcx
-    shl     $16, %rcx
-    sar     $16, %rcx
-    cmp     %rax, %rcx
-    jne     restore_iret
-    pop     %r15
-    pop     %r14
-    pop     %r13
-    pop     %r12
-    pop     %rbp
-    pop     %rbx
-    add     $8, %rsp                /* %r11 becomes rflags */
-    pop     %r10
-    pop     %r9
-    pop     %r8
-    pop     %rax
-    add     $8, %rsp                /* %rcx becomes rip */
-    pop     %rdx
-    pop     %rsi
+    add     $8, %rsp                /* pad */
     pop     %rdi
+    pop     %rsi
+    pop     %rdx
+    pop     %r10
+    pop     %r8
+    pop     %r9
+    pop     %rax
+    add     $16, %rsp               /* %rcx becomes rip, %r11 rflags */
+    pop     %rbx
+    pop     %rbp
+    pop     %r12
+    pop     %r13
+    pop     %r14
+    pop     %r15
     add     $8, %rsp                /* error code, vector */
     pop     %rcx                    /* rip */
     add     $8, %rsp                /* cs (0xe033 from STAR) */

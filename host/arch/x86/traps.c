@@ -1,11 +1,11 @@
 /*
  * The C half of every entry into the host, once entry.S has saved the frame.
  *
- * From the guest (ring 3): a hypercall (arch_syscall) or an exception/interrupt (arch_trap).
- * A guest fault goes through guest_fault(), which tries, in this order, "the host handles
- * it" (a fixup, later instruction emulation), "deliver it to the guest" (a bounce through its
- * trap table) and "crash the domain" with the reason.  Either way the entry then leaves
- * through the one exit step, arch_exit_to_guest() (vcpu.c).
+ * From the guest (ring 3): an exception or interrupt (arch_trap; a hypercall is vcpu.c's
+ * arch_syscall).  A guest fault goes through guest_fault(), which tries, in this order, "the
+ * host handles it" (instruction emulation, a lazily mapped LDT page, a cleared CR0.TS),
+ * "deliver it to the guest" (a bounce through its trap table) and "crash the domain" with
+ * the reason.  Either way the entry then leaves through the one exit step (vcpu.c).
  * From the host (ring 0): a fault at an instruction listed in the exception table (the
  * guest-memory copy) resumes at its fixup; an iretq that refuses a frame bound for the guest
  * crashes the guest; a #DB (never the host's own) is dropped; anything else is a host bug:
@@ -50,8 +50,21 @@ void arch_dump_regs(const struct cpu_regs *r)
            r->rip, r->cs, r->rflags, r->entry_vector, r->error_code);
     printk("    rsp %016lx  ss %04lx  cr2 %016lx  cr3 %016lx\n",
            r->rsp, r->ss, read_cr2(), read_cr3());
-    printk("    rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r->rax, r->rbx, r->rcx, r->rdx);
-    printk("    rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", r->rsi, r->rdi, r->rbp, r->r8);
+    if (r->pad == 1) {
+        printk("    rax %016lx  rcx %016lx  rdx %016lx  rsi %016lx  rdi %016lx\n", r->rax,
+               r->rcx, r->rdx, r->rsi, r->rdi);
+    } else {
+        printk("    rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", r->rax, r->rbx, r->rcx,
+               r->rdx);
+        printk("    rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", r->rsi, r->rdi, r->rbp,
+               r->r8);
+    }
+    if (r->pad == 1) {
+        /* A hypercall frame: the callee-saved registers stayed in the CPU (entry.S). */
+        printk("    r8  %016lx  r9  %016lx  r10 %016lx  r11 %016lx\n", r->r8, r->r9, r->r10, r->r11);
+        printk("    (rbx rbp r12-r15 are not saved at a hypercall)\n");
+        return;
+    }
     printk("    r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", r->r9, r->r10, r->r11, r->r12);
     printk("    r13 %016lx  r14 %016lx  r15 %016lx\n", r->r13, r->r14, r->r15);
 }
@@ -148,7 +161,7 @@ static void host_trap(struct cpu_regs *regs)
         return;
     }
     if (vec >= 32) {
-        printk("pvx: spurious interrupt %u in the host, ignored\n", vec);
+        arch_irq(vec);                  /* taken only while the host idles (arch_idle) */
         return;
     }
     printk("pvx: host %s at %016lx", trap_name(vec), regs->rip);
@@ -282,8 +295,7 @@ static void guest_trap(struct cpu_regs *regs)
     if (vec == TRAP_nmi)
         return;
     if (vec >= 32 && vec != 0x80) {
-        /* The PICs are masked and nothing else raises interrupts: a stray one is harmless. */
-        printk("pvx: spurious interrupt %u while the guest ran, ignored\n", vec);
+        arch_irq(vec);                  /* the exit step delivers what it raised */
         return;
     }
     /*
@@ -309,25 +321,4 @@ void arch_trap(struct cpu_regs *regs)
         guest_trap(regs);
     else
         host_trap(regs);
-}
-
-/*
- * A syscall from the guest: a hypercall from guest kernel mode; from guest user mode, the
- * guest kernel's syscall callback (a bounce, never a hypercall: user code cannot reach the
- * hypervisor).  From 32-bit code there is no such ABI: the guest is crashed.
- */
-void arch_syscall(struct cpu_regs *regs)
-{
-    struct vcpu *v = current;
-
-    if (regs->entry_vector == TRAP_compat_syscall)
-        domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
-    if (!v->arch->kernel_mode) {
-        trace_user_syscall(regs->rip);
-        pv_inject_syscall(v);
-        return;
-    }
-
-    const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
-    regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args, false);
 }

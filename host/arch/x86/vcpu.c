@@ -11,8 +11,9 @@
  *      stack and the frame redirected to the handler;
  *   2. pending events, once there are any, are delivered the same way;
  *   3. the frame is made safe to return with: rflags as a guest may hold them (IF on, IOPL
- *      0), a canonical rip;
- *   4. cr3 becomes the vCPU's kernel or user L4, whichever mode the frame returns to.
+ *      0), a canonical rip.
+ * cr3 needs no step of its own: it changes only with the mode (arch_toggle_guest_mode) or
+ * the base pointer (mm's NEW_BASEPTR), and both load it at once.
  * Only then does entry.S restore the registers and leave, by sysretq when the frame allows
  * it (TRAP_syscall) or by iretq.
  */
@@ -20,6 +21,7 @@
 #include "arch/x86/pv.h"
 #include "domain.h"
 #include "hostlib/lib.h"
+#include "hypercall.h"
 #include "printk.h"
 #include "trace.h"
 
@@ -68,31 +70,85 @@ void arch_toggle_guest_mode(struct vcpu *v)
     load_guest_cr3(v);
 }
 
-void arch_exit_to_guest(struct cpu_regs *regs)
+/* Rewind the frame to the hypercall instruction (`syscall`, 2 bytes) with the arguments
+ * given, so that the vCPU issues the call again when it next runs. */
+long arch_hypercall_continue(unsigned long nr, const uint64_t args[6])
+{
+    struct cpu_regs *regs = current->arch->regs;
+
+    regs->rip -= 2;
+    regs->rdi = args[0];
+    regs->rsi = args[1];
+    regs->rdx = args[2];
+    regs->r10 = args[3];
+    regs->r8 = args[4];
+    regs->r9 = args[5];
+    return (long)nr;                    /* the caller's result becomes rax: the number */
+}
+
+/* A frame bound for a non-canonical rip: the #GP the CPU would raise for the guest's
+ * handler, as Xen's iretq gives it; without a handler the guest is crashed. */
+static void noncanonical_return(struct vcpu *v, struct cpu_regs *regs)
+{
+    char why[96];
+
+    if (v->arch->trap_ctxt[TRAP_gp_fault].address != 0) {
+        pv_inject_exception(v, TRAP_gp_fault, true, 0);
+        pv_create_bounce_frame(v, regs);
+        return;
+    }
+    snprintf(why, sizeof(why), "%s return address %016lx is not canonical",
+             regs->entry_vector & TRAP_syscall ? "hypercall" : "guest", regs->rip);
+    domain_crash(v->domain, why);
+}
+
+/*
+ * The exit step.  Returns whether the frame may leave by sysretq: only one whose rcx and r11
+ * are dead (TRAP_syscall), bound for the flat 64-bit selectors, at a canonical rip (checked
+ * here: sysret to a non-canonical rip faults in ring 0 with the guest's %rsp on Intel,
+ * CVE-2012-0217); anything else leaves by iretq.
+ */
+static inline bool exit_step(struct vcpu *v, struct cpu_regs *regs)
+{
+    if (__builtin_expect(v->arch->bounce.flags != 0, 0))
+        pv_create_bounce_frame(v, regs);
+    if (__builtin_expect(evtchn_upcall_wanted(v), 0)) {
+        /* An event the guest will take now: its event callback, events masked on entry
+         * (Xen's test_guest_events), on top of any bounce just written. */
+        v->arch->bounce.eip = v->arch->event_callback;
+        v->arch->bounce.flags = TBF_EXCEPTION | TBF_INTERRUPT;
+        pv_create_bounce_frame(v, regs);
+    }
+    /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
+    regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    if (__builtin_expect(!va_is_canonical(regs->rip), 0))
+        noncanonical_return(v, regs);
+    return (regs->entry_vector & TRAP_syscall) && regs->cs == FLAT_RING3_CS64 &&
+           regs->ss == FLAT_RING3_SS64;
+}
+
+bool arch_exit_to_guest(struct cpu_regs *regs)
+{
+    return exit_step(current, regs);
+}
+
+/*
+ * A syscall from the guest: a hypercall from guest kernel mode; from guest user mode, the
+ * guest kernel's syscall callback (a bounce, never a hypercall: user code cannot reach the
+ * hypervisor).  From 32-bit code there is no such ABI: the guest is crashed.
+ */
+bool arch_syscall(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
-    if (v->arch->bounce.flags)
-        pv_create_bounce_frame(v, regs);
-    /* Whatever a handler did to the frame, the guest resumes in ring 3 with IF on, IOPL 0. */
-    regs->rflags = (regs->rflags & X86_EFLAGS_GUEST) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
-    /*
-     * A syscall in the last two bytes below the canonical hole returns to 0x800000000000.
-     * sysretq to it would fault in ring 0 on the guest's stack (CVE-2012-0217) and iretq
-     * would fault in ring 0 too; the guest cannot run there, so it is crashed here.
-     */
-    if (!va_is_canonical(regs->rip)) {
-        char why[96];
-
-        if (v->arch->trap_ctxt[TRAP_gp_fault].address != 0) {
-            /* Where Xen's iretq faults: the guest gets the #GP(0), with this frame. */
-            pv_inject_exception(v, TRAP_gp_fault, true, 0);
-            pv_create_bounce_frame(v, regs);
-        } else {
-            snprintf(why, sizeof(why), "%s return address %016lx is not canonical",
-                     regs->entry_vector & TRAP_syscall ? "hypercall" : "guest", regs->rip);
-            domain_crash(v->domain, why);
-        }
+    if (__builtin_expect(v->arch->kernel_mode && regs->entry_vector == TRAP_syscall, 1)) {
+        /* The arguments are read where the entry saved them (struct cpu_regs, rdi..r9). */
+        regs->rax = (uint64_t)hypercall_dispatch(regs->rax, regs->args, false);
+    } else if (regs->entry_vector == TRAP_compat_syscall) {
+        domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
+    } else {
+        trace_user_syscall(regs->rip);
+        pv_inject_syscall(v);
     }
-    load_guest_cr3(v);
+    return exit_step(v, regs);
 }

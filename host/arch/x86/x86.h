@@ -76,17 +76,18 @@
 #define TRAP_invalid_op     6
 #define TRAP_no_device      7
 #define TRAP_syscall      256
+/* Interrupt vectors: the legacy PICs (remapped above the exceptions) and the local APIC. */
+#define ARCH_PIC_VECTOR_BASE 0x20
+#define ARCH_TIMER_VECTOR    0xf0
+#define ARCH_SPURIOUS_VECTOR 0xff
 #define TRAP_compat_syscall 257  /* from 32-bit code: no such ABI, the guest is crashed */
 
 /* Byte offsets into struct cpu_regs, for entry.S. */
-#define REGS_RAX         80
-#define REGS_ERROR_CODE 120
-#define REGS_RIP        128
-#define REGS_CS         136
-#define REGS_RFLAGS     144
-#define REGS_RSP        152
-#define REGS_SS         160
-#define REGS_SIZE       168
+#define REGS_ERROR_CODE 128
+#define REGS_RIP        136
+#define REGS_CS         144
+#define REGS_SS         168
+#define REGS_SIZE       176
 
 #ifndef __ASSEMBLER__
 
@@ -99,15 +100,24 @@
  * The frame every entry saves at the top of the host stack: general registers pushed by
  * entry.S, then the error code and vector in one word (as Xen's cpu_user_regs), then the
  * hardware's iret frame.  For a guest entry it is the guest's complete register state.
+ * The first six registers are a hypercall's arguments in order, so the dispatcher reads
+ * them in place (args[]); `pad` makes the frame a multiple of 16 bytes, so the stack is
+ * aligned for C right below it at every entry.
  */
 struct cpu_regs {
-    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
-    uint64_t rax, rcx, rdx, rsi, rdi;
+    uint64_t pad;
+    union {
+        struct { uint64_t rdi, rsi, rdx, r10, r8, r9; };
+        uint64_t args[6];                       /* the same six, as a hypercall's arguments */
+    };
+    uint64_t rax, rcx, r11, rbx, rbp, r12, r13, r14, r15;
     uint32_t error_code, entry_vector;
     uint64_t rip, cs, rflags, rsp, ss;
 };
 _Static_assert(sizeof(struct cpu_regs) == REGS_SIZE, "entry.S offsets");
-_Static_assert(offsetof(struct cpu_regs, rax) == REGS_RAX, "entry.S offsets");
+_Static_assert(REGS_SIZE % 16 == 0, "frames keep the stack 16-byte aligned");
+_Static_assert(offsetof(struct cpu_regs, r9) - offsetof(struct cpu_regs, rdi) == 40,
+               "hypercall arguments in place");
 _Static_assert(offsetof(struct cpu_regs, error_code) == REGS_ERROR_CODE, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, rip) == REGS_RIP, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
@@ -208,7 +218,10 @@ struct cpu_regs *arch_guest_frame(void);
 extern uint8_t arch_host_stack_top[];
 
 /* vcpu.c: the one exit step back into the guest, and the guest's two modes. */
-void arch_exit_to_guest(struct cpu_regs *regs);
+bool arch_exit_to_guest(struct cpu_regs *regs);    /* true: the frame may leave by sysretq */
+/* A syscall from the guest: the hypercall, or the bounce to the syscall callback, and the
+ * exit step.  Its frame holds no callee-saved registers (entry.S): they stay in the CPU. */
+bool arch_syscall(struct cpu_regs *regs);
 struct vcpu;
 /* Switch v between guest kernel and user mode: cr3 and the GS bases (Xen's
  * toggle_guest_mode). */
@@ -229,9 +242,11 @@ uint64_t arch_zero_frame_maddr(void);
 void arch_gdt_window_init(void);
 void arch_load_ldt(uint64_t base, unsigned ents);
 
+/* apic.c: interrupts, taken in guest or host context. */
+void arch_irq(unsigned vector);
+
 /* traps.c: every entry's C half. */
 void arch_trap(struct cpu_regs *regs);
-void arch_syscall(struct cpu_regs *regs);
 void arch_dump_regs(const struct cpu_regs *regs);
 
 /* guest_access.c: runs each guest-access refusal path once on the real machine; returns how

@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "printk.h"
 #include "trace.h"
+#include "time.h"
 
 #define MULTIBOOT_BOOT_MAGIC 0x2badb002
 #define MBI_CMDLINE  (1 << 2)
@@ -215,5 +216,7 @@ void host_start(uint32_t mbi_phys, uint32_t magic)
 
     arch_memory_init(&bm);
     arch_gdt_window_init();
+    arch_time_init();
+    time_init();
     domain_build_and_run(&mod);
 }
