@@ -1,7 +1,9 @@
 # pvx — one top-level build.  Each part keeps its rules in <part>/build.mk, all built with the
 # one compile rule of mk/rules.mk.
 #   make          build/host.elf, build/host-debug.elf, build/guest.elf and the profiler plugin
-#   make run      boot the guest under the pvx host in QEMU
+#   make run      the main job: workloads under the traced pvx host, batched and unbatched,
+#                 compared, with a report in build/report/ (scripts/run.sh, docs/trace.md)
+#   make boot     boot the guest under the pvx host in QEMU and show it
 #   make test     build the test programs, run every suite (tests/run.sh); ends with one
 #                 "N passed, N failed, N skipped" line
 #   make fuzz     run every fuzz target longer (FUZZ_SECONDS each)
@@ -23,15 +25,21 @@ include tests/build.mk
 include tools/profile/build.mk
 include tools/pvxtrace/build.mk
 
-.PHONY: all run test debug deps clean bench profile
+.PHONY: all run boot test debug deps clean bench profile
 all: $(ALL)
 
 deps:
 	@scripts/deps.sh
 
-# The main job: boot the pvops guest under the pvx host in QEMU.
+# The main job: the workloads with pvx.batch=off and on under the traced pvx host, both
+# traces decoded and compared, the report in build/report/ (WORKLOADS=, ITERS=, ACCEL=,
+# PLATFORMS=: scripts/run.sh).
 run: deps all
 	@scripts/run.sh
+
+# Boot the pvops guest under the pvx host in QEMU (GUEST_ARGS=, HOST_ARGS=, ACCEL=).
+boot: deps all
+	@scripts/boot.sh
 
 test: deps all $(TEST_BINS)
 	@tests/run.sh
