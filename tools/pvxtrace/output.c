@@ -94,11 +94,16 @@ static void grec_detail(char *buf, size_t len, const struct grec *g)
     switch (g->kind) {
     case PVX_REC_HYPERCALL:
     case PVX_REC_MC_ENTRY:
-        snprintf(buf, len, "%s hook=%s sub=%s%u batch=%u rc=%d cycles=%llu",
-                 hypercall_name(g->nr), hook_name(g->hook),
-                 g->nr == __HYPERVISOR_mmuext_op ? mmuext_name(g->arg) : "", g->arg,
-                 g->batch, g->rc,
+    {
+        char sub[32];
+        if (g->nr == __HYPERVISOR_mmuext_op)
+            snprintf(sub, sizeof(sub), "cmd=%s", mmuext_name(g->arg));
+        else
+            snprintf(sub, sizeof(sub), "sub=%u", g->arg);
+        snprintf(buf, len, "%s hook=%s %s batch=%u rc=%d cycles=%llu", hypercall_name(g->nr),
+                 hook_name(g->hook), sub, g->batch, g->rc,
                  (unsigned long long)(g->tsc_after > g->tsc ? g->tsc_after - g->tsc : 0));
+    }
         break;
     case PVX_REC_KENTRY: {
         const char *from = g->flags & PVX_KENTRY_USER ? " from=user" : " from=kernel";
