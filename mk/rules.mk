@@ -23,7 +23,9 @@ FREESTANDING := -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -pr
                 -fno-stack-protector -mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
                 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -fcf-protection=none
 
-HOST_CFLAGS  := $(COMMON) $(FREESTANDING) -fpie -fvisibility=hidden -Ihost
+# The host omits frame pointers, as Xen's release builds do (gdb unwinds it with the
+# .debug_frame that -g emits); the guest keeps them.
+HOST_CFLAGS  := $(COMMON) $(FREESTANDING) -fpie -fvisibility=hidden -Ihost -fomit-frame-pointer
 GUEST_CFLAGS := $(COMMON) $(FREESTANDING) -fno-pic -fno-pie -mcmodel=kernel -Iguest -Ipvops
 HOST_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments
 GUEST_LDFLAGS:= -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments
