@@ -4,6 +4,9 @@
 # Every .c/.S under host/, host/arch/x86, host/hostlib and host/mm is linked into all three,
 # so new files are picked up without editing this fragment; host/trace/ only into the last.
 
+# The x86 inline hooks of host/mm/arch.h (mm_arch_inline.h) live in host/arch/x86/include/.
+HOST_CFLAGS += -Ihost/arch/x86/include
+
 HOST_SRCS := $(wildcard host/arch/x86/*.S host/arch/x86/*.c host/*.c host/hostlib/*.c host/mm/*.c)
 
 # The string functions and formatter shared with the guest (top-level lib/), built with the
@@ -13,8 +16,7 @@ HOST_LIB_OBJS := $(call objs,$(BUILD)/host/lib-common,lib,$(wildcard lib/*.c))
 $(eval $(call compile_rules,$(BUILD)/host/lib-common,lib,HOST_CFLAGS))
 
 # xen_version(XENVER_changeset) reports the commit the host was built from.
-$(BUILD)/host/version.o $(BUILD)/host-debug/version.o $(BUILD)/host-trace/version.o \
-$(BUILD)/host-nohooks/version.o: HOST_CFLAGS += \
+$(BUILD)/host/version.o $(BUILD)/host-debug/version.o $(BUILD)/host-trace/version.o: HOST_CFLAGS += \
     -DPVX_CHANGESET='"$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
 
 # --no-relax: -fpie code reaches other files' symbols through the GOT; ld's relaxation of a
@@ -49,22 +51,10 @@ $(eval $(call host_image,$(BUILD)/host-debug.elf,$(HOST_DEBUG_OBJS)))
 
 # The traced host: the release host's flags and sources, the hooks of host/trace.h made
 # real (-DPVX_TRACE=1) and host/trace/ linked in.  Its records go to the debug console at
-# shutdown; the release host's hooks compile away (docs/trace.md, "What tracing costs").
+# shutdown; in the release host the hooks are macros that vanish (host/trace.h).
 HOST_TRACE_CFLAGS = $(HOST_CFLAGS) -DPVX_TRACE=1
 HOST_TRACE_OBJS := $(call objs,$(BUILD)/host-trace,host,$(HOST_SRCS) $(wildcard host/trace/*.c)) \
                    $(HOST_LIB_OBJS)
 $(eval $(call compile_rules,$(BUILD)/host-trace,host,HOST_TRACE_CFLAGS))
 $(eval $(call host_image,$(BUILD)/host-trace.elf,$(HOST_TRACE_OBJS)))
 
-# Not a host to run: the release host with every trace hook removed before compilation
-# (-DPVX_TRACE_NOHOOKS, host/trace.h).  Suite 46 checks that its code is build/host.elf's,
-# byte for byte: the hooks cost the release host nothing.  (The counter mm_validate_table
-# keeps for the trace is then unused, hence the two warnings let through.)
-HOST_NOHOOKS_CFLAGS = $(HOST_CFLAGS) -DPVX_TRACE_NOHOOKS=1 -Wno-unused-but-set-variable \
-                      -Wno-unused-variable
-HOST_NOHOOKS_OBJS := $(call objs,$(BUILD)/host-nohooks,host,$(HOST_SRCS)) $(HOST_LIB_OBJS)
-$(eval $(call compile_rules,$(BUILD)/host-nohooks,host,HOST_NOHOOKS_CFLAGS))
-$(BUILD)/host-nohooks.elf: $(HOST_NOHOOKS_OBJS) $(BUILD)/host/host.ld host/build.mk
-	$(call say,LD,$@)
-	$(Q)$(LD) $(HOST_LDFLAGS) --no-relax -T $(BUILD)/host/host.ld -o $@ $(HOST_NOHOOKS_OBJS)
-TEST_BINS += $(BUILD)/host-nohooks.elf

@@ -52,20 +52,30 @@ static void place(const struct xen_parms *p, uint64_t nr_pages, struct dom0_layo
     }
 }
 
+/*
+ * An upper bound on the region's size, so that no sum place() makes can wrap: `before` bytes
+ * up to the pagetables (kernel, p2m list, start_info page), then the pagetables, which take
+ * under 1/500 of the region plus a few pages, the stack, and at most 4.5 MiB of padding.
+ * `before` is at most 4 TiB + 8 GiB + 8 KiB, so the bound itself cannot overflow.
+ */
+static uint64_t region_bound(uint64_t kernel_bytes, uint64_t nr_pages)
+{
+    uint64_t before = round_pgup(kernel_bytes) + round_pgup(nr_pages * sizeof(uint64_t)) +
+                      PAGE_SIZE;
+    return before + before / 256 + 8 * MB;
+}
+
 const char *dom0_layout_compute(const struct xen_parms *p, uint64_t nr_pages,
                                 struct dom0_layout *l)
 {
-    uint64_t bytes;
+    uint64_t bytes, kernel_bytes = p->virt_kend - p->virt_base;
 
     if (nr_pages > DOM0_MAX_PAGES)
         return "the domain is too large (at most 4 TiB)";
     bytes = nr_pages << PAGE_SHIFT;
-    /* Bound the region before the search: it must fit in the domain and not wrap.  The
-     * region is at most the kernel, the p2m (nr_pages * 8 bytes), a few pages and the
-     * padding: below bytes + 8 MiB for any domain that can hold it at all. */
-    if (p->virt_kend - p->virt_base > bytes)
+    if (kernel_bytes > bytes)
         return "dom0_mem is too small for the kernel image";
-    if (p->virt_base + bytes + 8 * MB < p->virt_base)
+    if (p->virt_base + region_bound(kernel_bytes, nr_pages) < p->virt_base)
         return "the bootstrap region would wrap around the address space";
     place(p, nr_pages, l);
     if (!va_is_canonical(l->v_start) || !va_is_canonical(l->v_end - 1) ||

@@ -51,7 +51,8 @@ static const char *note_number(const struct elf_note *n, uint64_t *out)
     return NULL;
 }
 
-/* "a|!b|c": plain names are supported features, '!' ones are required. */
+/* "a|!b|c": plain names are supported features, '!' ones are required, and a feature a
+ * kernel requires it also supports (Xen's elf_xen_parse_features sets both). */
 static const char *parse_features(struct xen_parms *p)
 {
     for (const char *s = p->features; *s; ) {
@@ -71,10 +72,10 @@ static const char *parse_features(struct xen_parms *p)
                    required ? " required" : ", ignored");
             if (required)
                 return "the kernel requires a feature pvx does not know";
-        } else if (required) {
-            p->f_required |= 1U << i;
         } else {
             p->f_supported |= 1U << i;
+            if (required)
+                p->f_required |= 1U << i;
         }
         s += len;
         if (*s == '|')
@@ -166,6 +167,9 @@ const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *
     if (p->pstart == ELFNOTE_UNSET)
         return "no PT_LOAD segment";
 
+    /* An offset from a base the kernel does not name: Xen refuses it too. */
+    if (p->elf_paddr_offset != ELFNOTE_UNSET && p->virt_base == ELFNOTE_UNSET)
+        return "PADDR_OFFSET without VIRT_BASE";
     if (p->virt_base == ELFNOTE_UNSET)
         p->virt_base = 0;
     if (p->elf_paddr_offset == ELFNOTE_UNSET)
@@ -192,7 +196,8 @@ const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *
     return NULL;
 }
 
+/* Xen's libelf rule for the note (elf_xen_parse_note): "yes", or any mention of "bimodal". */
 bool elfnote_pae(const struct xen_parms *p)
 {
-    return p->pae[0] != '\0' && strcmp(p->pae, "no") != 0;
+    return strcmp(p->pae, "yes") == 0 || strstr(p->pae, "bimodal") != NULL;
 }

@@ -35,7 +35,8 @@ extern const uint32_t elfnote_features_offered;
  * NULL, or why the kernel cannot be built. */
 const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *p);
 
-/* Whether the PAE_MODE note asks for the "p" start_info magic (any value but "no"). */
+/* Whether the PAE_MODE note asks for the "p" start_info magic: "yes", or a value that
+ * contains "bimodal" (Xen's rule). */
 bool elfnote_pae(const struct xen_parms *p);
 
 #endif

@@ -2,9 +2,9 @@
  * Hypercall dispatch and the decoding of the memory hypercalls.
  *
  * Trust: every argument is a raw guest value.  Handlers here only decode: guest arrays are
- * read one element at a time with copy_from_guest (a bad handle gives -XEN_EFAULT), and the
- * decoded request is handed to the module that owns it (host/mm/ for paging).  Nothing here
- * keeps state between calls.
+ * range-checked once and read one element at a time (read_elem; a bad handle or a fault
+ * gives -XEN_EFAULT), and the decoded request is handed to the module that owns it
+ * (host/mm/ for paging).  Nothing here keeps state between calls.
  *
  * Partial progress: mmu_update and mmuext_op stop at the first failing request and report
  * how many succeeded through `done`; multicall runs every entry and writes each result back,
@@ -50,6 +50,23 @@ static void audit_after(unsigned long nr)
 static bool guest_handle_okay(uint64_t gva)
 {
     return va_is_guest(gva);
+}
+
+/*
+ * The element of a guest array at `at`, read when its turn comes (an earlier element may
+ * have changed what maps it).  `whole`: guest_array_ok accepted the entire array up front,
+ * so the element needs no range check of its own, only the copy's fault fixup.  Otherwise
+ * (an array that runs into the non-canonical hole or wraps part way) each element is checked
+ * as it is read, so the ones before the bad one still run, as under Xen.
+ */
+static int read_elem(void *dst, uint64_t at, size_t size, bool whole)
+{
+    return whole ? copy_from_guest_prechecked(dst, at, size) : copy_from_guest(dst, at, size);
+}
+
+static int write_elem(uint64_t at, const void *src, size_t size, bool whole)
+{
+    return whole ? copy_to_guest_prechecked(at, src, size) : copy_to_guest(at, src, size);
 }
 
 /*
@@ -118,6 +135,7 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreig
 {
     struct domain *d = current->domain;
     unsigned i, before = done_before(done, &count);
+    bool whole = guest_array_ok(reqs, count, sizeof(struct mmu_update));
     int rc;
 
     if (!guest_handle_okay(reqs))
@@ -132,7 +150,7 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreig
             report_done(done, before, i);
             return arch_hypercall_continue(__HYPERVISOR_mmu_update, args);
         }
-        rc = copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req));
+        rc = read_elem(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req), whole);
         if (rc == 0)
             rc = mm_mmu_update_one(&d->mm, &current->mm, req.ptr, req.val);
         if (rc != 0)
@@ -146,6 +164,7 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreignd
 {
     struct domain *d = current->domain;
     unsigned i, before = done_before(done, &count);
+    bool whole = guest_array_ok(ops, count, sizeof(struct mmuext_op));
     int rc;
 
     if (!guest_handle_okay(ops))
@@ -162,7 +181,7 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreignd
             report_done(done, before, i);
             return arch_hypercall_continue(__HYPERVISOR_mmuext_op, args);
         }
-        rc = copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op));
+        rc = read_elem(&op, ops + (uint64_t)i * sizeof(op), sizeof(op), whole);
         if (rc == 0)
             rc = mm_mmuext_op_one(&d->mm, &current->mm, &op);
         if (rc != 0)
@@ -189,6 +208,7 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags)
  */
 long do_multicall(uint64_t list, unsigned nr)
 {
+    bool whole = guest_array_ok(list, nr, sizeof(struct multicall_entry));
     unsigned i;
 
     if (!guest_handle_okay(list))
@@ -196,23 +216,22 @@ long do_multicall(uint64_t list, unsigned nr)
     for (i = 0; i < nr; i++) {
         struct multicall_entry call;
         uint64_t at = list + (uint64_t)i * sizeof(call);
+        uint64_t result_at = at + offsetof(struct multicall_entry, result);
 
         if (preempt_due(i)) {
             const uint64_t args[6] = { at, nr - i };
             return arch_hypercall_continue(__HYPERVISOR_multicall, args);
         }
-        if (copy_from_guest(&call, at, sizeof(call)) != 0)
+        if (read_elem(&call, at, sizeof(call), whole) != 0)
             return -XEN_EFAULT;
         in_multicall_now = true;
         call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
         in_multicall_now = false;
         if (call.op == __HYPERVISOR_iret) {
-            (void)copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
-                                sizeof(call.result));
+            (void)write_elem(result_at, &call.result, sizeof(call.result), whole);
             return (long)call.result;
         }
-        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &call.result,
-                          sizeof(call.result)) != 0)
+        if (write_elem(result_at, &call.result, sizeof(call.result), whole) != 0)
             return -XEN_EFAULT;
     }
     return 0;

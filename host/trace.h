@@ -1,10 +1,10 @@
 /*
  * The host's trace hooks (docs/trace.md).  In the traced host (build/host-trace.elf, built
  * with -DPVX_TRACE=1) each hook appends a record in xentrace's format to an in-memory ring
- * (host/trace/trace.c), which trace_dump() writes to the debug console at shutdown.  In
- * every other build the hooks are empty inline functions and compile away, so the release
- * and debug hosts run exactly the code they would without them.  Hook arguments must be
- * free of side effects for that reason.  Trust: every value recorded is the host's own.
+ * (host/trace/), which trace_dump() writes to the debug console at shutdown.  In every other
+ * build the hooks are macros that vanish, so the release and debug hosts are the code they
+ * would be without them.  Hook arguments must be free of side effects for that reason.
+ * Trust: every value recorded is the host's own.
  */
 #ifndef PVX_TRACE_H
 #define PVX_TRACE_H
@@ -29,8 +29,9 @@ void trace_exception_bounce(unsigned vector, bool has_error, uint32_t error, uin
                             uint64_t cr2);
 /* The vCPU changes between guest kernel and guest user mode. */
 void trace_mode_switch(bool to_user);
-/* Results are passed through: `return trace_validate(..., rc);`. */
-int trace_validate(mfn_t table, unsigned level, unsigned checked, int rc);
+/* Results are passed through: `return trace_validate(..., rc);`.  A validated table's record
+ * counts its present entries (all of them were checked). */
+int trace_validate(mfn_t table, unsigned level, int rc);
 int trace_update(mfn_t table, unsigned level, unsigned slot, int rc);
 int trace_pin(uint64_t mfn, unsigned level, int rc);
 int trace_unpin(uint64_t mfn, int rc);
@@ -42,18 +43,18 @@ void trace_dump(domid_t domid, unsigned vcpu);
 /* A host option (tbuf_size=PAGES): the key is opt[0, klen); false if it is not one. */
 bool trace_option(const char *opt, size_t klen, const char *val);
 
-#elif defined(PVX_TRACE_NOHOOKS)
+#else
 
-/* Not a host anyone runs: build/host-nohooks.elf, the host as if no hook had been written
- * (the arguments not even evaluated), which suite 46 compares with build/host.elf to show
- * that the hooks below compile away. */
+/* Every other build: each hook is a macro that drops its arguments unevaluated (and a
+ * result hook gives back its result), so the release and debug hosts are compiled from
+ * exactly the source they would be without the hooks.  The traced build checks the calls. */
 #define trace_start(domid, vcpu) ((void)0)
 #define trace_hypercall(nr, args, sub) ((void)0)
 #define trace_trap_entry(vector, error, rip) ((void)0)
 #define trace_user_syscall(rip) ((void)0)
 #define trace_exception_bounce(vector, has_error, error, rip, cr2) ((void)0)
 #define trace_mode_switch(to_user) ((void)0)
-#define trace_validate(table, level, checked, rc) (rc)
+#define trace_validate(table, level, rc) (rc)
 #define trace_update(table, level, slot, rc) (rc)
 #define trace_pin(mfn, level, rc) (rc)
 #define trace_unpin(mfn, rc) (rc)
@@ -61,49 +62,6 @@ bool trace_option(const char *opt, size_t klen, const char *val);
 #define trace_flush_one(va) ((void)0)
 #define trace_dump(domid, vcpu) ((void)0)
 #define trace_option(opt, klen, val) false
-
-#else
-
-static inline void trace_start(domid_t domid, unsigned vcpu) { (void)domid, (void)vcpu; }
-static inline void trace_hypercall(unsigned long nr, const uint64_t args[6], bool sub)
-{
-    (void)nr, (void)args, (void)sub;
-}
-static inline void trace_trap_entry(unsigned vector, uint32_t error, uint64_t rip)
-{
-    (void)vector, (void)error, (void)rip;
-}
-static inline void trace_user_syscall(uint64_t rip) { (void)rip; }
-static inline void trace_exception_bounce(unsigned vector, bool has_error, uint32_t error,
-                                          uint64_t rip, uint64_t cr2)
-{
-    (void)vector, (void)has_error, (void)error, (void)rip, (void)cr2;
-}
-static inline void trace_mode_switch(bool to_user) { (void)to_user; }
-static inline int trace_validate(mfn_t table, unsigned level, unsigned checked, int rc)
-{
-    (void)table, (void)level, (void)checked;
-    return rc;
-}
-static inline int trace_update(mfn_t table, unsigned level, unsigned slot, int rc)
-{
-    (void)table, (void)level, (void)slot;
-    return rc;
-}
-static inline int trace_pin(uint64_t mfn, unsigned level, int rc)
-{
-    (void)mfn, (void)level;
-    return rc;
-}
-static inline int trace_unpin(uint64_t mfn, int rc) { (void)mfn; return rc; }
-static inline void trace_flush_all(void) {}
-static inline void trace_flush_one(uint64_t va) { (void)va; }
-static inline void trace_dump(domid_t domid, unsigned vcpu) { (void)domid, (void)vcpu; }
-static inline bool trace_option(const char *opt, size_t klen, const char *val)
-{
-    (void)opt, (void)klen, (void)val;
-    return false;
-}
 
 #endif /* PVX_TRACE */
 #endif

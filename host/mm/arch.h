@@ -2,6 +2,8 @@
  * The few machine services the portable mm core needs.  host/arch/x86/ implements them for
  * the hypervisor; tests/unit/fake_arch.c implements them over simulated machine memory so the
  * same mm files run as an ordinary userspace program.  No inline assembly lives in host/mm/.
+ * The hooks on the paging hot paths are static inline functions in "mm_arch_inline.h", which
+ * each machine provides on its include path (host/arch/x86/include/, tests/unit/).
  */
 #ifndef PVX_MM_ARCH_H
 #define PVX_MM_ARCH_H
@@ -11,17 +13,24 @@
 struct mm_vcpu;
 #include "printk.h"
 
-/* A host pointer to the 4 KiB contents of machine frame `mfn` (which must exist). */
-void *arch_map_frame(mfn_t mfn);
-void arch_unmap_frame(const void *p);
+/*
+ * Defined inline by "mm_arch_inline.h":
+ *   void *arch_map_frame(mfn_t mfn);      a host pointer to the 4 KiB contents of machine
+ *                                         frame `mfn` (which must exist: mm passes only
+ *                                         frames inside its frame table)
+ *   void arch_unmap_frame(const void *p); done with what arch_map_frame returned
+ *   void arch_invlpg(uint64_t va);        drop the current CPU's translation of va (and,
+ *                                         as on x86, every cached paging structure)
+ */
+#include "mm_arch_inline.h"
 
-/* TLB maintenance on the current CPU (one CPU for now: LOCAL == ALL).  mm relies on
+/* TLB maintenance on the current CPU (one CPU for now: LOCAL == ALL; arch_invlpg is one of
+ * the inline hooks above).  mm relies on
  * arch_flush_tlb_local dropping every guest translation, global ones included: guest user
  * mappings carry _PAGE_GLOBAL as under Xen, and a frame changes type only after such a flush.
  * Either keep CR4.PGE clear or flush with a CR4.PGE toggle.  arch_invlpg is only ever given
  * a canonical address. */
 void arch_flush_tlb_local(void);
-void arch_invlpg(uint64_t va);
 
 /* Make `l4` the live pagetable base of the running vCPU (write cr3).  Called by
  * NEW_BASEPTR, also when the domain builder issues it: the L4 carries the host slots, so the

@@ -12,7 +12,7 @@
 #include <public/errno.h>
 #include "mm/page.h"
 
-static struct page_info *frame_table;
+struct page_info *mm_frame_table;
 uint64_t mm_frames;
 static uint64_t free_head = INVALID_MFN_RAW;
 static uint64_t free_count;
@@ -22,18 +22,6 @@ unsigned mm_nr_domains;
 
 #define INVALID_M2P_ENTRY (~0ULL)
 
-struct page_info *mm_page(mfn_t mfn)
-{
-    if (frame_table == NULL || mfn_x(mfn) >= mm_frames)
-        return NULL;
-    return &frame_table[mfn_x(mfn)];
-}
-
-mfn_t mm_page_mfn(const struct page_info *pg)
-{
-    return _mfn((uint64_t)(pg - frame_table));
-}
-
 size_t mm_frame_table_bytes(uint64_t nr_frames)
 {
     return (size_t)nr_frames * sizeof(struct page_info);
@@ -41,7 +29,7 @@ size_t mm_frame_table_bytes(uint64_t nr_frames)
 
 void mm_init(void *table, uint64_t nr_frames)
 {
-    frame_table = table;
+    mm_frame_table = table;
     mm_frames = nr_frames;
     free_head = INVALID_MFN_RAW;
     free_count = 0;
@@ -94,7 +82,7 @@ static struct page_info *alloc_frame(void)
 
     if (free_head == INVALID_MFN_RAW)
         return NULL;
-    pg = &frame_table[free_head];
+    pg = &mm_frame_table[free_head];
     free_head = pg->next_free;
     free_count--;
     pg->next_free = INVALID_MFN_RAW;
@@ -208,17 +196,8 @@ struct mm_domain *mm_frame_owner(mfn_t mfn)
 
 /* --- general references --------------------------------------------------------------------- */
 
-/* One more reference to a frame `d` owns.  false: not d's, or the count would overflow. */
-bool mm_get_page(struct page_info *pg, const struct mm_domain *d)
-{
-    if (pg == NULL || !(pg->flags & PGF_ALLOCATED) || pg->owner != d || pg->count == 0 ||
-        pg->count >= MM_COUNT_MAX)
-        return false;
-    pg->count++;
-    return true;
-}
-
-void mm_put_page(struct page_info *pg)
+/* mm_get_page and the common case of mm_put_page are inline (page.h). */
+void mm_put_page_slow(struct page_info *pg)
 {
     if (pg->count == 0) {
         printk("mm: put_page underflow on mfn %#llx\n",
@@ -227,13 +206,6 @@ void mm_put_page(struct page_info *pg)
     }
     if (--pg->count == 0 && !(pg->flags & PGF_HOST))
         free_frame(pg);
-}
-
-struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d)
-{
-    struct page_info *pg = mm_page(_mfn(mfn));
-
-    return mm_get_page(pg, d) ? pg : NULL;
 }
 
 /* --- type references ------------------------------------------------------------------------ */
@@ -269,7 +241,7 @@ static int check_seg_desc_frame(struct page_info *pg)
  * takes the references of every entry.  0, or -XEN_EINVAL when the frame is in use with
  * another type, or the errno of the entry that failed validation.
  */
-int mm_get_page_type(struct page_info *pg, unsigned type)
+int mm_get_page_type_slow(struct page_info *pg, unsigned type)
 {
     int rc;
 
@@ -306,7 +278,7 @@ int mm_get_page_type(struct page_info *pg, unsigned type)
 
 /* Drop one type reference; the last one on a pagetable devalidates it (dropping the
  * references its entries hold, which may cascade down the levels). */
-void mm_put_page_type(struct page_info *pg)
+void mm_put_page_type_slow(struct page_info *pg)
 {
     if (pg->type_count == 0) {
         printk("mm: put_page_type underflow on mfn %#llx\n",

@@ -38,8 +38,8 @@ struct page_info;             /* one per machine frame; layout private to host/m
 
 /* Size in bytes of the frame table for `nr_frames` machine frames. */
 size_t mm_frame_table_bytes(uint64_t nr_frames);
-/* Take `table` (mm_frame_table_bytes() zeroed bytes) as the frame table; every frame starts
- * as not-RAM until mm_add_ram() hands it to the allocator. */
+/* Take `table` (mm_frame_table_bytes() zeroed bytes, 64-byte aligned) as the frame table;
+ * every frame starts as not-RAM until mm_add_ram() hands it to the allocator. */
 void mm_init(void *table, uint64_t nr_frames);
 /* Frames [first, first+count) are free RAM the allocator may hand out. */
 void mm_add_ram(mfn_t first, uint64_t count);

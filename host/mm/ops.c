@@ -6,7 +6,7 @@
  */
 #include <public/xen.h>
 #include <public/errno.h>
-#include "mm/page.h"
+#include "mm/l1e.h"
 #include "guest_access.h"
 #include "trace.h"
 
@@ -27,16 +27,25 @@ static int write_plain(struct page_info *pg, unsigned idx, uint64_t val)
     return 0;
 }
 
+/* Is pg a pagetable of type `lo`..`hi` in use (validated, with type references)? */
+static inline bool in_use_table(const struct page_info *pg, unsigned lo, unsigned hi)
+{
+    return pg->type >= lo && pg->type <= hi && pg->type_count > 0 &&
+           (pg->flags & PGF_VALIDATED);
+}
+
 static int normal_pt_update(struct mm_domain *d, uint64_t ptr, uint64_t val, bool preserve_ad)
 {
-    struct page_info *pg = mm_get_page_from_mfn(ptr >> PAGE_SHIFT, d);
+    uint64_t mfn = ptr >> PAGE_SHIFT;
+    struct page_info *pg = mm_get_page_from_mfn(mfn, d);
     unsigned idx = (unsigned)((ptr & (PAGE_SIZE - 1)) >> 3);
     int rc;
 
     if (pg == NULL)
         return REFUSE(-XEN_EINVAL, "mmu_update of a frame the domain does not own");
-    if (pg->type >= MM_TYPE_L1 && pg->type <= MM_TYPE_L4 && pg->type_count > 0 &&
-        (pg->flags & PGF_VALIDATED))
+    if (in_use_table(pg, MM_TYPE_L1, MM_TYPE_L1))
+        rc = mm_mod_l1_entry(d, _mfn(mfn), idx, val, preserve_ad);
+    else if (in_use_table(pg, MM_TYPE_L2, MM_TYPE_L4))
         rc = mm_mod_entry(d, pg, idx, val, preserve_ad);
     else
         rc = write_plain(pg, idx, val);
@@ -51,9 +60,8 @@ int mm_mmu_update_one(struct mm_domain *d, struct mm_vcpu *v, uint64_t ptr, uint
     (void)v;
     switch (ptr & 7) {
     case MMU_NORMAL_PT_UPDATE:
-        return normal_pt_update(d, ptr, val, false);
     case MMU_PT_UPDATE_PRESERVE_AD:
-        return normal_pt_update(d, ptr & ~7ULL, val, true);
+        return normal_pt_update(d, ptr & ~7ULL, val, (ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD);
     case MMU_MACHPHYS_UPDATE:
         pg = mm_get_page_from_mfn(ptr >> PAGE_SHIFT, d);
         if (pg == NULL)
@@ -297,26 +305,35 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
 
 /* --- update_va_mapping ------------------------------------------------------------------------ */
 
+/* One step of the walk below: the next table from `*table`'s entry for va at `level`. */
+__attribute__((always_inline))
+static inline bool walk_step(mfn_t *table, uint64_t va, unsigned level)
+{
+    const uint64_t *pt = arch_map_frame(*table);
+    uint64_t e = pt[(va >> (PAGE_SHIFT + 9 * (level - 1))) & 511];
+
+    arch_unmap_frame(pt);
+    if ((e & (_PAGE_PRESENT | _PAGE_PSE)) != _PAGE_PRESENT)
+        return false;
+    *table = _mfn(pte_mfn(e));
+    return true;
+}
+
 /* The L1 table that maps `va` in v's kernel pagetable, walked through validated tables only
- * (each level holds the next one's type, so the walk reads no unchecked frame).  NULL if any
- * level is missing. */
-static struct page_info *l1_for_va(const struct mm_vcpu *v, uint64_t va)
+ * (each level holds the next one's type, so the walk reads no unchecked frame, and every
+ * frame it meets is one the domain owns, inside the frame table); false if any level is
+ * missing.  The steps are unrolled, each level's shift a constant.  Through a linear entry
+ * the "L1" found is a table of another level: the caller checks its type. */
+__attribute__((always_inline))
+static inline bool l1_for_va(const struct mm_vcpu *v, uint64_t va, mfn_t *l1)
 {
     mfn_t table = v->guest_table;
-    unsigned level;
 
-    if (!mfn_valid_raw(table))
-        return NULL;
-    for (level = 4; level > 1; level--) {
-        const uint64_t *pt = arch_map_frame(table);
-        uint64_t e = pt[(va >> (12 + 9 * (level - 1))) & 511];
-
-        arch_unmap_frame(pt);
-        if (!pte_present(e) || (e & _PAGE_PSE) || mm_page(_mfn(pte_mfn(e))) == NULL)
-            return NULL;
-        table = _mfn(pte_mfn(e));
-    }
-    return mm_page(table);
+    if (!mfn_valid_raw(table) || !walk_step(&table, va, 4) || !walk_step(&table, va, 3) ||
+        !walk_step(&table, va, 2))
+        return false;
+    *l1 = table;
+    return true;
 }
 
 /* Xen's __do_update_va_mapping, after the XSA-279 fix: a failed update flushes nothing. */
@@ -325,15 +342,19 @@ int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, ui
 {
     struct page_info *l1;
     uint64_t scope = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK;
+    mfn_t l1_mfn;
     int rc;
 
-    if (!va_is_guest(va) || (l1 = l1_for_va(v, va)) == NULL || !mm_get_page(l1, d))
+    if (!va_is_guest(va) || !l1_for_va(v, va, &l1_mfn))
         return REFUSE(-XEN_EINVAL, "update_va_mapping: no L1 maps va");
-    if (l1->type != MM_TYPE_L1 || l1->type_count == 0 || !(l1->flags & PGF_VALIDATED))
-        rc = -XEN_EINVAL;
-    else
-        rc = mm_mod_entry(d, l1, (unsigned)((va >> 12) & 511), val, false);
-    mm_put_page(l1);
+    /* The update holds no reference of its own on the L1: the L2 entry the walk came through
+     * holds one, and nothing an L1 update does can change an L2 entry.  The type test refuses
+     * the table of another level a linear entry leads to. */
+    l1 = mm_page(l1_mfn);
+    if (l1 == NULL || !(l1->flags & PGF_ALLOCATED) || l1->owner != d ||
+        !in_use_table(l1, MM_TYPE_L1, MM_TYPE_L1))
+        return REFUSE(-XEN_EINVAL, "update_va_mapping: va is not mapped by an L1 table");
+    rc = mm_mod_l1_entry(d, l1_mfn, (unsigned)((va >> PAGE_SHIFT) & 511), val, false);
     if (rc != 0)
         return rc;
 
@@ -386,12 +407,12 @@ int mm_update_descriptor(struct mm_domain *d, uint64_t maddr, uint64_t desc)
 
 int mm_guest_l1e(const struct mm_vcpu *v, uint64_t va, uint64_t *pte)
 {
-    struct page_info *l1;
     const uint64_t *pt;
+    mfn_t l1;
 
-    if (!va_is_guest(va) || (l1 = l1_for_va(v, va)) == NULL)
+    if (!va_is_guest(va) || !l1_for_va(v, va, &l1))
         return -XEN_EINVAL;
-    pt = arch_map_frame(mm_page_mfn(l1));
+    pt = arch_map_frame(l1);
     *pte = pt[(va >> 12) & 511];
     arch_unmap_frame(pt);
     return 0;

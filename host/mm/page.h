@@ -41,26 +41,102 @@ struct page_info {
     uint32_t audit_linear_uses;
     uint8_t type;             /* enum mm_page_type */
     uint8_t flags;            /* PGF_* */
-};
+} __attribute__((aligned(64)));   /* a power of two: entry <-> frame number by shifts */
 
 /* Refuse a reference rather than wrap; far above anything a real guest can reach. */
 #define MM_COUNT_MAX 0x7fffffffU
 
 /* --- frame.c ----------------------------------------------------------------------------- */
-struct page_info *mm_page(mfn_t mfn);           /* NULL if mfn is beyond the frame table */
-mfn_t mm_page_mfn(const struct page_info *pg);
-bool mm_get_page(struct page_info *pg, const struct mm_domain *d);
-void mm_put_page(struct page_info *pg);
-int mm_get_page_type(struct page_info *pg, unsigned type);
-void mm_put_page_type(struct page_info *pg);
+extern struct page_info *mm_frame_table;        /* mm_frames entries, set by mm_init */
+extern uint64_t mm_frames;                      /* size of the frame table (0 before mm_init) */
+
+/* The entry of a frame known to be in the table; never NULL, which the compiler is told so
+ * that it drops the NULL tests of callers on the paths where mm_page succeeded. */
+static inline struct page_info *mm_frame_entry(uint64_t mfn)
+{
+    struct page_info *pg = &mm_frame_table[mfn];
+
+    if (pg == NULL)
+        __builtin_unreachable();
+    return pg;
+}
+
+/* The frame's entry; NULL if mfn is beyond the frame table.  One bounds check is all: before
+ * mm_init there are no frames. */
+static inline struct page_info *mm_page(mfn_t mfn)
+{
+    return mfn_x(mfn) < mm_frames ? mm_frame_entry(mfn_x(mfn)) : NULL;
+}
+
+/* The frame number of an entry (entries are 64 bytes: a subtraction and a shift). */
+static inline mfn_t mm_page_mfn(const struct page_info *pg)
+{
+    return _mfn((uint64_t)(pg - mm_frame_table));
+}
+
+
+/* One more reference to a frame `d` owns.  false: not d's (or no frame), or the count would
+ * overflow.  A frame that is allocated has count >= 1, so count == 0 is refused too. */
+static inline bool mm_get_page(struct page_info *pg, const struct mm_domain *d)
+{
+    if (pg == NULL || !(pg->flags & PGF_ALLOCATED) || pg->owner != d ||
+        pg->count - 1 >= MM_COUNT_MAX - 1)
+        return false;
+    pg->count++;
+    return true;
+}
+
+/* The last general reference (frees the frame) or an underflow (logged). */
+void mm_put_page_slow(struct page_info *pg);
+
+static inline void mm_put_page(struct page_info *pg)
+{
+    if (pg->count > 1)
+        pg->count--;
+    else
+        mm_put_page_slow(pg);
+}
+
 /* The frame `mfn` owned by `d` with one general reference taken, or NULL. */
-struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d);
+static inline struct page_info *mm_get_page_from_mfn(uint64_t mfn, const struct mm_domain *d)
+{
+    struct page_info *pg = mm_page(_mfn(mfn));
+
+    return mm_get_page(pg, d) ? pg : NULL;
+}
+
+/*
+ * One more reference to `type` on pg (the caller holds a general reference).  Inline: the
+ * frame already has that type, validated, in use.  Anything else (a first use, which may
+ * change the type and validate a table; a conflict; an overflow) is the slow path.
+ */
+int mm_get_page_type_slow(struct page_info *pg, unsigned type);
+
+static inline int mm_get_page_type(struct page_info *pg, unsigned type)
+{
+    if (pg->type == type && pg->type_count - 1 < MM_COUNT_MAX - 1 &&
+        (pg->flags & PGF_VALIDATED)) {
+        pg->type_count++;
+        return 0;
+    }
+    return mm_get_page_type_slow(pg, type);
+}
+
+/* Drop one type reference; the last one (devalidation, flush stamp) is the slow path. */
+void mm_put_page_type_slow(struct page_info *pg);
+
+static inline void mm_put_page_type(struct page_info *pg)
+{
+    if (pg->type_count > 1)
+        pg->type_count--;
+    else
+        mm_put_page_type_slow(pg);
+}
 /* A general and a type reference for mm's own holders (pins, base pointers). */
 int mm_get_typed(const struct mm_domain *d, mfn_t mfn, unsigned type);
 void mm_put_typed(mfn_t mfn);
 /* Full TLB flush that also advances the clock stale-TLB checks compare against. */
 void mm_flush_tlb(void);
-extern uint64_t mm_frames;                      /* size of the frame table */
 #define MM_MAX_DOMAINS 8
 extern struct mm_domain *mm_domains[MM_MAX_DOMAINS];
 extern unsigned mm_nr_domains;

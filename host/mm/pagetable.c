@@ -17,7 +17,8 @@
  * which validates the target in turn, so a whole tree is checked bottom-up on first use.
  * An L1 entry takes a general reference, plus the `writable` type when it has _PAGE_RW: a
  * frame that is a pagetable (or a descriptor table) can therefore never be mapped writable,
- * and a frame mapped writable can never become one.
+ * and a frame mapped writable can never become one.  The L1 rules live in mm/l1e.h, inline,
+ * because the hot hypercalls apply them too.
  *
  * Linear (recursive) pagetables follow Xen's rule (get_l<N>_linear_pagetable): an entry of
  * level N >= 2 whose target is not a level N-1 table may instead point at a table of its own
@@ -29,20 +30,13 @@
  * Everything reached through a linear entry is read-only, because the entry itself is.
  */
 #include <public/errno.h>
-#include "mm/page.h"
+#include "mm/l1e.h"
 #include "trace.h"
 
-/* Flags a guest may set (Xen's base_disallow_mask inverted); address bits are not flags. */
-#define GUEST_FLAGS_ALLOWED (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
-                             _PAGE_DIRTY | _PAGE_AVAIL | _PAGE_AVAIL_HIGH | _PAGE_NX)
-#define FLAG_BITS (~PTE_MFN_MASK)
-/* L1 also allows _PAGE_GLOBAL; cache attributes (PWT, PCD, PAT) stay refused, as for a
- * domain without I/O memory. */
+/* L2-L4 allow what L1 does but _PAGE_GLOBAL (mm/l1e.h). */
 uint64_t mm_disallowed_flags(unsigned level)
 {
-    uint64_t allowed = GUEST_FLAGS_ALLOWED | (level == 1 ? _PAGE_GLOBAL : 0);
-
-    return FLAG_BITS & ~allowed;
+    return level == 1 ? MM_L1_DISALLOWED : MM_L1_DISALLOWED | _PAGE_GLOBAL;
 }
 
 bool mm_is_guest_l4_slot(unsigned slot)
@@ -53,29 +47,6 @@ bool mm_is_guest_l4_slot(unsigned slot)
 static bool slot_is_guest(unsigned level, unsigned idx)
 {
     return level != 4 || mm_is_guest_l4_slot(idx);
-}
-
-/*
- * References for a present L1 entry.  The errnos are Xen's get_page_from_l1e: bad flags
- * -EINVAL; a frame that is not RAM -EPERM (Xen's MMIO refusal; -EINVAL for the all-ones
- * address); a frame the domain does not own, or a pagetable asked for writable, -EBUSY.
- */
-static int get_l1e_refs(const struct mm_domain *d, uint64_t pte)
-{
-    struct page_info *pg = mm_page(_mfn(pte_mfn(pte)));
-
-    if (pte & mm_disallowed_flags(1))
-        return REFUSE(-XEN_EINVAL, "L1 entry with a refused flag");
-    if (pg == NULL || !(pg->flags & PGF_RAM))
-        return REFUSE(pte_mfn(pte) == PTE_MFN_ALL_ONES ? -XEN_EINVAL : -XEN_EPERM,
-                      "L1 entry maps no RAM");
-    if (!mm_get_page(pg, d))
-        return REFUSE(-XEN_EBUSY, "L1 entry maps a frame the domain does not own");
-    if ((pte & _PAGE_RW) && mm_get_page_type(pg, MM_TYPE_WRITABLE) != 0) {
-        mm_put_page(pg);
-        return REFUSE(-XEN_EBUSY, "writable L1 entry to a pagetable or descriptor frame");
-    }
-    return 0;
 }
 
 static unsigned type_level(unsigned type)
@@ -133,7 +104,7 @@ static int get_upper_refs(struct page_info *table, unsigned level, uint64_t pte)
 
 static int get_entry_refs(struct page_info *table, unsigned level, uint64_t pte)
 {
-    return level == 1 ? get_l1e_refs(table->owner, pte) : get_upper_refs(table, level, pte);
+    return level == 1 ? mm_get_l1e_refs(table->owner, pte) : get_upper_refs(table, level, pte);
 }
 
 /* Drop what get_entry_refs took for a present entry of `table` (validated, or being
@@ -142,36 +113,33 @@ static void put_entry_refs(struct page_info *table, unsigned level, uint64_t pte
 {
     struct page_info *pg = mm_page(_mfn(pte_mfn(pte)));
 
+    if (level == 1) {
+        mm_put_l1e_refs(pte);
+        return;
+    }
     if (!pte_present(pte) || pg == NULL)
         return;
-    if (level > 1 && pg == table)
+    if (pg == table)
         return;                      /* a self-map holds nothing */
-    if (level > 1 && pg->type == table->type) {
+    if (pg->type == table->type) {
         pg->linear_count++;
         table->linear_count--;
     }
-    if (level > 1 || (pte & _PAGE_RW))
-        mm_put_page_type(pg);
+    mm_put_page_type(pg);
     mm_put_page(pg);
 }
 
-/* Xen's adjust_guest_l<N>e for a 64-bit PV guest, whose kernel runs in ring 3. */
+/* Xen's adjust_guest_l<N>e for every level. */
 static uint64_t adjust_entry(unsigned level, uint64_t pte)
 {
     if (!pte_present(pte))
         return pte;
-    if (level > 1)
-        return pte | _PAGE_USER;
-    if (!(pte & _PAGE_USER))
-        pte |= _PAGE_USER | _PAGE_GUEST_KERNEL;
-    if (!(pte & _PAGE_GUEST_KERNEL))
-        pte |= _PAGE_GLOBAL | _PAGE_USER;
-    return pte;
+    return level == 1 ? mm_adjust_l1e(pte) : pte | _PAGE_USER;
 }
 
 int mm_validate_table(struct page_info *pg, unsigned type)
 {
-    unsigned level = type_level(type), i, checked = 0;
+    unsigned level = type_level(type), i;
     mfn_t mfn = mm_page_mfn(pg);
     uint64_t *pt = arch_map_frame(mfn);
     int rc = 0;
@@ -179,7 +147,6 @@ int mm_validate_table(struct page_info *pg, unsigned type)
     for (i = 0; i < 512; i++) {
         if (!slot_is_guest(level, i) || !pte_present(pt[i]))
             continue;
-        checked++;                   /* for the trace only; compiled away without it */
         rc = get_entry_refs(pg, level, pt[i]);
         if (rc != 0)
             break;
@@ -189,7 +156,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
             if (slot_is_guest(level, i))
                 put_entry_refs(pg, level, pt[i]);
         arch_unmap_frame(pt);
-        return trace_validate(mfn, level, checked, rc);
+        return trace_validate(mfn, level, rc);
     }
     for (i = 0; i < 512; i++) {
         if (slot_is_guest(level, i))
@@ -198,7 +165,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
             pt[i] = arch_host_l4e(i);
     }
     arch_unmap_frame(pt);
-    return trace_validate(mfn, level, checked, 0);
+    return trace_validate(mfn, level, 0);
 }
 
 void mm_devalidate_table(struct page_info *pg, unsigned type)
@@ -242,6 +209,8 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     uint64_t *pt, old;
     int rc;
 
+    if (level == 1)
+        return mm_mod_l1_entry(d, table, idx, gpte, preserve_ad);
     if (!slot_is_guest(level, idx))
         return trace_update(table, level, idx,
                             REFUSE(-XEN_EINVAL, "L4 update in the host's slots 256-271"));

@@ -4,6 +4,10 @@
 #   mm-fuzz   host/mm and host/hypercall.c (debug audit on) over tests/unit's fake machine:
 #             random guest hypercall sequences against two simulated domains
 #   elf-fuzz  the ELF reader (host/hostlib/elf.c): any bytes as an image, every note walked
+#   elfnote-fuzz  the Xen notes and the dom0 layout (host/elfnote.c, host/dom0_layout.c)
+#             behind the ELF reader: a raw image, or one built from a recipe by
+#             tests/unit/elf_image.c, and a domain size; every accepted layout checked by
+#             tests/unit/layout_check.c
 #   insn-fuzz the instruction decoder (host/arch/x86/insn.c): any bytes as guest code, every
 #             promise of insn.h checked on what decodes (seeds: insn-unit --write-seeds)
 #   pvxtrace-fuzz the trace reader (tools/pvxtrace): any bytes as a trace file, every output
@@ -49,6 +53,9 @@ endef
 $(eval $(call fuzz_target,mm,$(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
     tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c))
 $(eval $(call fuzz_target,elf,host/hostlib/elf.c tests/fuzz/fuzz_elf.c))
+$(eval $(call fuzz_target,elfnote,host/elfnote.c host/dom0_layout.c host/hostlib/elf.c \
+    tests/unit/elf_image.c tests/unit/log_capture.c tests/unit/layout_check.c \
+    tests/fuzz/fuzz_elfnote.c))
 $(eval $(call fuzz_target,insn,host/arch/x86/insn.c tests/fuzz/fuzz_insn.c))
 # the trace reader and every output over what it accepts (tools/pvxtrace, not plot/main)
 $(BUILD)/fuzz/tests/fuzz/fuzz_pvxtrace.o: FUZZ_CFLAGS += -Itools/pvxtrace

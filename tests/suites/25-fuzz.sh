@@ -2,20 +2,22 @@
 # Every libFuzzer target (tests/fuzz/build.mk) for a fixed number of executions from a fixed
 # seed, so two runs of `make test` do the same work: mm-fuzz (random guest hypercall
 # sequences against two simulated domains, the paging audit after every action), elf-fuzz
-# (any bytes as a kernel image through the ELF reader), insn-fuzz (any bytes as guest code
-# through the instruction decoder) and pvxtrace-fuzz (any bytes as a trace file).  No time
-# limit cuts a run short; the counts are chosen for about a minute in all on a 2-core
-# machine.  `make fuzz` runs longer.
+# (any bytes as a kernel image through the ELF reader), elfnote-fuzz (a kernel image and a
+# domain size through the ELF reader, the Xen notes and the dom0 layout, every accepted
+# layout checked), insn-fuzz (any bytes as guest code through the instruction decoder) and
+# pvxtrace-fuzz (any bytes as a trace file).  No time limit cuts a run short; the counts are
+# chosen for about a minute and a half in all on a 2-core machine.  `make fuzz` runs longer.
 # One TAP line per target.
 set -u
 cd "$(dirname "$0")/../.."
 
-# Executions per target: mm about 50 s, elf and insn (small modules) about 5 s each,
-# pvxtrace about 5 s.
+# Executions per target: mm about 50 s, elfnote about 15 s, elf, insn (small modules) and
+# pvxtrace about 5 s each.
 runs_for() {
   case $1 in
     mm) echo 100000 ;;
     elf) echo 2000000 ;;
+    elfnote) echo 500000 ;;
     insn) echo 2000000 ;;
     pvxtrace) echo 50000 ;;
     *) return 1 ;;
@@ -50,7 +52,7 @@ for t in $targets; do
   if [ $frc -eq 0 ] && [ "${execs:-0}" -eq "$runs" ]; then
     echo "ok - fuzz $t: $execs executions from seed 1, no sanitizer report, no broken invariant"
   else
-    why=$(grep -m1 -E '^fuzz(-elf)?: |ERROR: |runtime error' "$work/log")
+    why=$(grep -m1 -E '^fuzz(-[a-z]+)?: |ERROR: |runtime error' "$work/log")
     echo "not ok - fuzz $t: stopped after ${execs:-?} of $runs executions (status $frc): ${why:-see the log}"
     for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
       [ -e "$f" ] && cp "$f" "build/tests/fuzz-$t-$(basename "$f")" &&

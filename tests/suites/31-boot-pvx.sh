@@ -71,6 +71,8 @@ checks() {  # checks N: run N's log and status
 
   tap_grep "pvx: copy_from/to_guest refuse unmapped, host, non-canonical, wrapping and read-only addresses" \
       '^pvx: guest memory access checks: 9 of 9 as expected' "$log"
+  tap_grep "pvx: guest arrays: one range check refuses the hole, host, wrapping and overflowing arrays; the word copy's faults are -EFAULT" \
+      '^pvx: guest array access checks: 12 of 12 as expected' "$log"
   tap_grep "pvx: guest banner through console_io, prefixed (d0)" \
       '^\(d0\) pvx-guest: hello from the pvx test guest' "$log"
   tap_grep "pvx: guest sees pvx through xen_version (4.17-pvx, PV ring 3)" \

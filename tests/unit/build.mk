@@ -4,7 +4,11 @@
 #   mm-unit    host/mm and host/hypercall.c over the fake machine of fake_arch.c and world.c
 #              (the debug audit in hypercall.c on, so every hypercall the tests make is audited)
 #   lib-unit   the shared lib/
-#   elf-unit   the ELF reader, host/hostlib/elf.c
+#   elf-unit   the ELF reader, host/hostlib/elf.c, over images built by tests/unit/elf_image.c
+#   elfnote-unit  the Xen ELF-note parser, host/elfnote.c, over the same images, with the host
+#              log captured (tests/unit/log_capture.c)
+#   dom0_layout-unit  the dom0 layout arithmetic, host/dom0_layout.c, against Xen's layouts and
+#              the promises of tests/unit/layout_check.c
 #   pvops-unit the pvops hypercall backend over a recording fake hypervisor (fake_hv.c)
 #   insn-unit  the instruction decoder, host/arch/x86/insn.c, against the oracle that
 #              tests/unit/insn.mk generates and GNU as assembles
@@ -21,7 +25,8 @@
 UNIT_LIB_SRCS := $(wildcard lib/*.c)
 $(eval $(call compile_rules,$(BUILD)/unit,,UNIT_CFLAGS))
 $(BUILD)/unit/host/%.o $(BUILD)/unit/lib/%.o: UNIT_CFLAGS += -include tests/unit/lib_names.h
-$(BUILD)/unit/host/%.o: UNIT_CFLAGS += -DPVX_DEBUG=1
+# The fake machine's inline mm hooks (tests/unit/mm_arch_inline.h) are on the host code's path.
+$(BUILD)/unit/host/%.o: UNIT_CFLAGS += -DPVX_DEBUG=1 -Itests/unit
 $(BUILD)/unit/tests/unit/%.o: UNIT_CFLAGS += -Itests/unit
 
 #   $(call unit_program,NAME,SOURCES): build/tests/unit/NAME from SOURCES and lib/
@@ -38,7 +43,11 @@ UNIT_MM_SRCS := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
 
 $(eval $(call unit_program,mm-unit,$(UNIT_MM_SRCS) tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c))
 $(eval $(call unit_program,lib-unit,tests/unit/test_lib.c))
-$(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/test_elf.c))
+$(eval $(call unit_program,elf-unit,host/hostlib/elf.c tests/unit/elf_image.c tests/unit/test_elf.c))
+$(eval $(call unit_program,elfnote-unit,host/elfnote.c host/hostlib/elf.c tests/unit/elf_image.c \
+    tests/unit/log_capture.c tests/unit/test_elfnote.c))
+$(eval $(call unit_program,dom0_layout-unit,host/dom0_layout.c tests/unit/layout_check.c \
+    tests/unit/log_capture.c tests/unit/test_dom0_layout.c))
 
 # The pvops hypercall backend (pvops/pv.c, multicall.c, hypercall.c) over a recording fake
 # hypervisor and kernel (tests/unit/fake_hv.c, which implements pvops' pvenv_* interface).

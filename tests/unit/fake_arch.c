@@ -190,13 +190,13 @@ uint64_t *fake_frame(mfn_t mfn)
     return (uint64_t *)fake_mem[mfn_x(mfn)];
 }
 
-void *arch_map_frame(mfn_t mfn)
+void *fake_map_frame(mfn_t mfn)
 {
     fake_arch.maps++;
     return fake_frame(mfn);
 }
 
-void arch_unmap_frame(const void *p)
+void fake_unmap_frame(const void *p)
 {
     if (p == NULL)
         die("unmap of NULL", 0);
@@ -209,7 +209,7 @@ void arch_flush_tlb_local(void)
     fake_tlb_clear();
 }
 
-void arch_invlpg(uint64_t va)
+void fake_invlpg(uint64_t va)
 {
     if (!(va < (1ULL << 47) || va >= 0xffff800000000000ULL))
         die("invlpg of a non-canonical address (#GP on hardware)", va);
@@ -296,6 +296,27 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
         return -XEN_EFAULT;
     memcpy(&fake_guest_mem[gva - FAKE_GUEST_VA], src, len);
     return 0;
+}
+
+bool guest_array_ok(uint64_t gva, uint64_t count, size_t size)
+{
+    return count <= FAKE_GUEST_SIZE && in_window(gva, (size_t)count * size);
+}
+
+/* A prechecked copy outside the window is a host bug (on the machine it could reach host
+ * memory): the test stops. */
+int copy_from_guest_prechecked(void *dst, uint64_t gva, size_t len)
+{
+    if (!in_window(gva, len))
+        die("prechecked copy from outside the guest window", gva);
+    return copy_from_guest(dst, gva, len);
+}
+
+int copy_to_guest_prechecked(uint64_t gva, const void *src, size_t len)
+{
+    if (!in_window(gva, len))
+        die("prechecked copy to outside the guest window", gva);
+    return copy_to_guest(gva, src, len);
 }
 
 uint64_t fake_guest_put(size_t off, const void *src, size_t len)

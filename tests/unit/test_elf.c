@@ -1,10 +1,10 @@
 /*
  * Unit tests of the ELF reader (host/hostlib/elf.c), the first code of the host that guest
- * bytes reach.  Each image is built here, then copied into a heap block of exactly its size,
- * so ASan reports a read of even one byte past the file.  Covered: images that must be
- * accepted (including tables and note areas ending exactly at the end of the file), every
- * refusal of elf_open and of the note walk, counts and offsets chosen to overflow 64-bit
- * arithmetic, and the order and stopping rules of elf_for_each_note.
+ * bytes reach.  Each image is built by elf_image.c, then copied into a heap block of exactly
+ * its size, so ASan reports a read of even one byte past the file.  Covered: images that
+ * must be accepted (including tables and note areas ending exactly at the end of the file),
+ * every refusal of elf_open and of the note walk, counts and offsets chosen to overflow
+ * 64-bit arithmetic, and the order and stopping rules of elf_for_each_note.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,81 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "hostlib/elf.h"
-
-/* The image under construction: header at 0, program headers at 64, the segment note area
- * at NOTES, section headers at SHDRS, the section note area at SNOTES. */
-enum { PHDRS = 64, NOTES = 512, SHDRS = 1024, SNOTES = 1536, IMAGE = 2048 };
-
-static union { uint8_t b[IMAGE]; uint64_t align; } buf;
-static struct elf64_ehdr *const eh = (struct elf64_ehdr *)buf.b;
-static uint8_t *copy;            /* the heap copy elf_open was given */
-static struct elf_image img;
-
-static struct elf64_phdr *ph(unsigned i) { return (struct elf64_phdr *)(buf.b + PHDRS) + i; }
-static struct elf64_shdr *sh(unsigned i) { return (struct elf64_shdr *)(buf.b + SHDRS) + i; }
-
-/* A valid x86_64 ELF64 of IMAGE bytes: a PT_LOAD over the whole file and an empty PT_NOTE
- * at NOTES; no sections. */
-static void base_image(void)
-{
-    memset(&buf, 0, sizeof(buf));
-    memcpy(eh->e_ident, "\177ELF\2\1\1", 7);
-    eh->e_type = 2;
-    eh->e_machine = 62;
-    eh->e_version = 1;
-    eh->e_entry = 0xffffffff80100000;
-    eh->e_phoff = PHDRS;
-    eh->e_ehsize = sizeof(*eh);
-    eh->e_phentsize = sizeof(struct elf64_phdr);
-    eh->e_phnum = 2;
-    eh->e_shentsize = sizeof(struct elf64_shdr);
-    *ph(0) = (struct elf64_phdr){ .p_type = PT_LOAD, .p_flags = 5, .p_offset = 0,
-                                  .p_vaddr = 0xffffffff80100000, .p_paddr = 0x100000,
-                                  .p_filesz = IMAGE, .p_memsz = IMAGE, .p_align = 4096 };
-    *ph(1) = (struct elf64_phdr){ .p_type = PT_NOTE, .p_flags = 4, .p_offset = NOTES,
-                                  .p_align = 4 };
-}
-
-/* Append a note at *at; returns its size.  namesz/descsz are what the header claims; the
- * bytes written are the name and descriptor given, each padded to 4. */
-static uint64_t put_note(uint64_t *at, uint32_t namesz, const char *name, size_t namelen,
-                         uint32_t type, uint32_t descsz, const void *desc, size_t desclen)
-{
-    uint32_t hdr[3] = { namesz, descsz, type };
-    uint64_t start = *at;
-
-    memcpy(buf.b + *at, hdr, sizeof(hdr));
-    *at += sizeof(hdr);
-    memcpy(buf.b + *at, name, namelen);
-    *at += (namelen + 3) & ~3ULL;
-    memcpy(buf.b + *at, desc, desclen);
-    *at += (desclen + 3) & ~3ULL;
-    return *at - start;
-}
-
-/* A well-formed note owned by "Xen" with a descriptor of len bytes. */
-static uint64_t xen_note(uint64_t *at, uint32_t type, const void *desc, uint32_t len)
-{
-    return put_note(at, 4, "Xen", 4, type, len, desc, len);
-}
-
-static const char *open_first(size_t size)
-{
-    free(copy);
-    copy = malloc(size ? size : 1);
-    assert_non_null(copy);
-    memcpy(copy, buf.b, size);
-    return elf_open(&img, copy, size);
-}
-
-static const char *open_image(void) { return open_first(IMAGE); }
+#include "elf_image.h"
 
 static int teardown(void **state)
 {
     (void)state;
-    free(copy);
-    copy = NULL;
+    free_image();
     return 0;
 }
 

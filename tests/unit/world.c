@@ -20,9 +20,10 @@ void world_init(void)
     world_fini();
     fake_arch_reset();
     memset(&W, 0, sizeof(W));
-    W.table = calloc(1, bytes);
+    W.table = aligned_alloc(64, bytes);        /* mm_init's alignment */
     if (W.table == NULL)
         abort();
+    memset(W.table, 0, bytes);
     mm_init(W.table, FAKE_FRAMES);
     mm_add_ram(_mfn(WORLD_NOT_RAM), FAKE_FRAMES - WORLD_NOT_RAM);
     for (i = 0; i < 4; i++)

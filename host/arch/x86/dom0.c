@@ -54,6 +54,10 @@ static void check_guest_access(const struct dom0_entry *e)
     if (bad)
         arch_panic("guest memory access checks: %u of %u wrong", bad, total);
     printk("pvx: guest memory access checks: %u of %u as expected\n", total, total);
+    bad = arch_guest_array_selfcheck(unmapped, e->start_info, e->pt_start, &total);
+    if (bad)
+        arch_panic("guest array access checks: %u of %u wrong", bad, total);
+    printk("pvx: guest array access checks: %u of %u as expected\n", total, total);
 }
 
 /* selftest=...: prove the host's own fault paths on the real machine. */

@@ -224,24 +224,6 @@ vec = 0
 vec = vec + 1
 .endr
 
-/*
- * size_t arch_copy_fixup(void *dst, const void *src, size_t len): copy bytes; a fault on
- * either side resumes at 2: and returns how many bytes were NOT copied.  The caller has
- * already refused host and non-canonical addresses; this only survives unmapped ones.
- */
-    .text
-    .globl arch_copy_fixup
-    .hidden arch_copy_fixup
-arch_copy_fixup:
-    mov     %rdx, %rcx
-1:  rep movsb
-2:  mov     %rcx, %rax
-    ret
-    .section .ex_table, "a"
-    .balign 8
-    .quad   1b, 2b
-    .previous
-
     .section .bss
     .balign 16
     .globl arch_host_stack_top, arch_ist_nmi_top, arch_ist_df_top, arch_ist_mc_top

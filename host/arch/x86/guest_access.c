@@ -4,7 +4,9 @@
  * name: a non-canonical address, a range that wraps, or anything in the host's L4 slots
  * 256-271 (the M2P, the host image, the direct map).  A fault during the copy (unmapped, or
  * a write to a read-only page, CR0.WP is on) is caught by the exception table and becomes
- * -XEN_EFAULT.  SMAP is off, so ring 0 may touch the guest's (user) pages.
+ * -XEN_EFAULT.  SMAP is off, so ring 0 may touch the guest's (user) pages.  The _prechecked
+ * copies (copy.S) trust their caller to have passed the range through guest_array_ok; they
+ * keep the fixup, so an unmapped page is still -XEN_EFAULT.
  */
 #include <public/errno.h>
 #include "arch/x86/x86.h"
@@ -40,6 +42,15 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
     return arch_copy_fixup((void *)(uintptr_t)gva, src, len) == 0 ? 0 : -XEN_EFAULT;
 }
 
+bool guest_array_ok(uint64_t gva, uint64_t count, size_t size)
+{
+    uint64_t len;
+
+    return !__builtin_mul_overflow(count, (uint64_t)size, &len) && guest_range_ok(gva, len);
+}
+
+/* copy_from_guest_prechecked and copy_to_guest_prechecked are in copy.S. */
+
 /*
  * Run once with the new domain's pagetables live, before its first instruction: proves on
  * the real machine that each refusal path works (the unit tests cannot exercise the
@@ -66,6 +77,32 @@ unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint6
     /* Write back the very bytes read, so a host without WP would still change nothing. */
     EXPECT(copy_from_guest(&saved, readonly, sizeof(saved)), 0);
     EXPECT(copy_to_guest(readonly, &saved, sizeof(saved)), -XEN_EFAULT);
+#undef EXPECT
+    *total = n;
+    return bad;
+}
+
+/* The same for guest arrays (guest_array_ok and the _prechecked copies) and for both
+ * fixups of the word-sized copy: a fault in its word loop and in its byte tail. */
+unsigned arch_guest_array_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly,
+                                    unsigned *total)
+{
+    uint64_t saved = 0, three[3];
+    unsigned bad = 0, n = 0;
+#define EXPECT(call, rc) (n++, bad += (call) != (rc))
+
+    EXPECT(guest_array_ok(0x00007ffffffff000ULL, 2, 4096), false);     /* into the hole */
+    EXPECT(guest_array_ok(HOST_RANGE_END - 64, 2, 64), false);          /* host */
+    EXPECT(guest_array_ok(~0ULL - 63, 2, 64), false);                   /* wraps */
+    EXPECT(guest_array_ok(readable, 1ULL << 60, 64), false);            /* count * size */
+    EXPECT(guest_array_ok(readable, 3, sizeof(uint64_t)), true);
+    EXPECT(copy_from_guest(three, unmapped, 13), -XEN_EFAULT);          /* word loop */
+    EXPECT(copy_from_guest(three, unmapped, 5), -XEN_EFAULT);           /* byte tail */
+    EXPECT(copy_from_guest(three, readable, 21), 0);
+    EXPECT(copy_from_guest_prechecked(three, unmapped, sizeof(three)), -XEN_EFAULT);
+    EXPECT(copy_from_guest_prechecked(three, readable, sizeof(three)), 0);
+    EXPECT(copy_from_guest_prechecked(&saved, readonly, sizeof(saved)), 0);
+    EXPECT(copy_to_guest_prechecked(readonly, &saved, sizeof(saved)), -XEN_EFAULT);
 #undef EXPECT
     *total = n;
     return bad;

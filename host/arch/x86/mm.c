@@ -27,7 +27,7 @@
 static uint64_t idle_l4[512] __attribute__((aligned(4096)));
 static uint64_t *pervcpu_l1;        /* the per-vCPU window's L1 table */
 static uint64_t zero_frame;         /* machine address of a frame nothing writes */
-static uint64_t directmap_frames;   /* frames the direct map covers */
+uint64_t arch_directmap_frames;     /* frames the direct map covers (mm_arch_inline.h) */
 static uint64_t *m2p_rw;            /* the M2P through the direct map */
 static struct boot_mem mem;         /* RAM and reserved ranges; boot allocations added */
 
@@ -199,14 +199,14 @@ void arch_memory_init(const struct boot_mem *bm)
         top = DIRECTMAP_MAX;
     }
     top = align_up(top, L2_SUPERPAGE);
-    directmap_frames = top >> PAGE_SHIFT;
+    arch_directmap_frames = top >> PAGE_SHIFT;
 
     build_direct_map(top);
-    build_m2p(directmap_frames);
+    build_m2p(arch_directmap_frames);
     build_pervcpu_window();
-    size_t ft_bytes = mm_frame_table_bytes(directmap_frames);
+    size_t ft_bytes = mm_frame_table_bytes(arch_directmap_frames);
     void *ft = boot_alloc(ft_bytes, PAGE_SIZE);
-    mm_init(ft, directmap_frames);
+    mm_init(ft, arch_directmap_frames);
 
     /* From here on only the host slots are mapped: the identity map of boot.S is gone. */
     write_cr3(virt_to_maddr(idle_l4));
@@ -219,7 +219,7 @@ void arch_memory_init(const struct boot_mem *bm)
             free += add_free(s, e);
     }
     printk("pvx: memory: %lu MiB RAM, %lu frames, direct map %p-%p, M2P at %p\n",
-           free >> 8, directmap_frames, (void *)HOST_DIRECTMAP, (void *)(HOST_DIRECTMAP + top),
+           free >> 8, arch_directmap_frames, (void *)HOST_DIRECTMAP, (void *)(HOST_DIRECTMAP + top),
            (void *)HOST_M2P_VIRT);
     printk("pvx: memory: frame table %lu KiB, %lu frames free for domains\n",
            (uint64_t)ft_bytes >> 10, mm_free_frames());
@@ -229,25 +229,16 @@ uint64_t arch_idle_l4_maddr(void) { return virt_to_maddr(idle_l4); }
 
 /* --- the hooks of host/mm/arch.h ---------------------------------------------------------- */
 
-void *arch_map_frame(mfn_t mfn)
+/* arch_map_frame, arch_unmap_frame and arch_invlpg are inline (include/mm_arch_inline.h). */
+void arch_map_frame_outside(mfn_t mfn)
 {
-    if (mfn_x(mfn) >= directmap_frames)
-        arch_panic("arch_map_frame: mfn %lx outside the direct map", mfn_x(mfn));
-    return maddr_to_virt(mfn_x(mfn) << PAGE_SHIFT);
+    arch_panic("arch_map_frame: mfn %lx outside the direct map", mfn_x(mfn));
 }
-
-void arch_unmap_frame(const void *p) { (void)p; }   /* the direct map is permanent */
 
 void arch_flush_tlb_local(void)
 {
     trace_flush_all();
     write_cr3(read_cr3());
-}
-
-void arch_invlpg(uint64_t va)
-{
-    trace_flush_one(va);
-    invlpg(va);
 }
 
 /* A new base pointer may map the LDT's addresses elsewhere: what was mapped of it goes, as

@@ -253,9 +253,12 @@ void arch_dump_regs(const struct cpu_regs *regs);
  * many of the *total checks gave the wrong answer. */
 unsigned arch_guest_access_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly,
                                      unsigned *total);
+unsigned arch_guest_array_selfcheck(uint64_t unmapped, uint64_t readable, uint64_t readonly,
+                                    unsigned *total);
 
 /* entry.S */
 void arch_enter_guest(struct cpu_regs *regs) __attribute__((noreturn));  /* via the exit step */
+/* copy.S: copy len bytes, stopping at a fault; returns how many were not copied. */
 size_t arch_copy_fixup(void *dst, const void *src, size_t len);
 extern const uint8_t arch_iret_insn[];
 
