@@ -10,7 +10,6 @@
 #include <public/xen.h>
 #include "host.h"
 #include "mm/page.h"
-#include "lib/format.h"
 #include "lib/string.h"
 #include "printk.h"
 #include "trace.h"
