@@ -59,10 +59,10 @@ long domain_register_vcpu_info(struct vcpu *v, uint64_t mfn, uint64_t offset)
 {
     struct vcpu_info *new;
 
+    if (offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return REFUSE(-XEN_ENXIO, "vcpu_info would cross the page");
     if (mfn_valid_raw(v->vinfo_mfn))
         return REFUSE(-XEN_EINVAL, "vcpu_info already registered");
-    if (offset > PAGE_SIZE - sizeof(struct vcpu_info))
-        return REFUSE(-XEN_EINVAL, "vcpu_info would cross the page");
     if (mm_get_page_and_type(&v->domain->mm, _mfn(mfn), MM_TYPE_WRITABLE) != 0)
         return REFUSE(-XEN_EINVAL, "vcpu_info frame not the guest's or not writable");
     v->vinfo_mfn = _mfn(mfn);

@@ -308,13 +308,18 @@ static long bind_vcpu(struct domain *d, uint32_t port, uint32_t vcpu)
     return 0;
 }
 
-/* Xen's evtchn_2l_unmask: a port still pending when unmasked is raised again. */
+/* Xen's evtchn_2l_unmask: a port still pending when unmasked is raised again.  A port that
+ * is not open is left alone (its mask bit stays), as Xen's evtchn_usable() decides. */
 static long unmask_port(struct domain *d, uint32_t port)
 {
     struct shared_info *s = shared(d);
+    uint8_t state;
 
     if (!port_valid(d, port))
         return REFUSE(-XEN_EINVAL, "no such port");
+    state = d->evtchn.port[port].state;
+    if (state == ECS_FREE || state == ECS_RESERVED)
+        return 0;
     if (test_and_clear(s->evtchn_mask, port) && test_bit(s->evtchn_pending, port))
         mark_pending_word(notify_vcpu(d, &d->evtchn.port[port]), port);
     return 0;
@@ -372,9 +377,10 @@ long do_event_channel_op(int cmd, uint64_t arg)
         return REFUSE(-XEN_EINVAL, "no physical IRQs in a pvx dom0");
     case EVTCHNOP_init_control:
     case EVTCHNOP_expand_array:
-    case EVTCHNOP_set_priority:
         /* FIFO event channels are not offered: a guest falls back to the 2-level ABI. */
         return REFUSE(-XEN_EOPNOTSUPP, "FIFO event channels are not offered");
+    case EVTCHNOP_set_priority:
+        return -XEN_ENOSYS;             /* 2-level ports have no priority (Xen's answer) */
     default:
         return -XEN_ENOSYS;
     }

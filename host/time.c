@@ -82,6 +82,10 @@ static void publish_pvclock(struct vcpu *v)
     t->version++;
 }
 
+/* A vCPU starts with Xen's default 10 ms periodic timer running (a guest stops it with
+ * VCPUOP_stop_periodic_timer). */
+#define DEFAULT_PERIOD_NS 10000000ULL
+
 void time_domain_start(struct domain *d)
 {
     struct shared_info *s = arch_map_frame(d->shared_info);
@@ -96,9 +100,16 @@ void time_domain_start(struct domain *d)
     s->wc_nsec = (uint32_t)(wc_ns % NSEC_PER_SEC);
     __asm__ volatile("" ::: "memory");
     s->wc_version++;
-    for (unsigned i = 0; i < PVX_MAX_VCPUS; i++)
-        if (d->vcpu[i])
-            publish_pvclock(d->vcpu[i]);
+    for (unsigned i = 0; i < PVX_MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (v == NULL)
+            continue;
+        publish_pvclock(v);
+        v->timers.periodic_period = DEFAULT_PERIOD_NS;
+        v->timers.periodic_next = now + DEFAULT_PERIOD_NS;
+        time_arm(v);
+    }
 }
 
 /* --- timers --------------------------------------------------------------------------------- */
@@ -207,8 +218,8 @@ long do_vcpu_op(int cmd, unsigned vcpuid, uint64_t arg)
             return REFUSE(-XEN_EINVAL, "another vCPU's timer");
         if (copy_from_guest(&st, arg, sizeof(st)) != 0)
             return -XEN_EFAULT;
-        if ((st.flags & VCPU_SSHOTTMR_future) && st.timeout_abs_ns < time_now())
-            return -XEN_ETIME;
+        /* VCPU_SSHOTTMR_future is ignored, as Xen 4.17 ignores it: a past deadline fires
+         * at once whatever the flags say. */
         v->timers.singleshot = st.timeout_abs_ns;
         if (st.timeout_abs_ns <= time_now()) {
             v->timers.singleshot = 0;

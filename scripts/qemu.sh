@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Run QEMU the one way pvx runs it, and turn the isa-debug-exit contract into a shell status.
 #
-#   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] -- <extra qemu args>
+#   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] [-s FILE [-w REGEX]]
+#                   -- <extra qemu args>
 #
 # QEMU_MEM (default 512M) sets the machine's memory.
 # Always: -no-reboot, -display none, serial on stdio (tee'd to LOGFILE if given), the exit
 # device at port 0xf4, under `timeout`.  -i adds `-icount shift=0,sleep=off` (deterministic
-# TSC).  Exit status: 0 for a clean poweroff (QEMU status 33 = 0x10 written to port 0xf4);
+# TSC).  Serial input is empty (stdin /dev/null) unless -s gives a FILE whose bytes are
+# typed on the serial line: at once, or with -w once the serial output has a line matching
+# the extended REGEX (so a guest can say when it is ready for them).  Exit status: 0 for a clean poweroff (QEMU status 33 = 0x10 written to port 0xf4);
 # otherwise non-zero with one line on stderr saying what happened.
 set -u
-timeout_s=60 log= accel=${ACCEL:-tcg} icount=
+timeout_s=60 log= accel=${ACCEL:-tcg} icount= input= input_after=
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) timeout_s=$2; shift 2 ;;
     -l) log=$2; shift 2 ;;
     -a) accel=$2; shift 2 ;;
     -i) icount="-icount shift=0,sleep=off"; shift ;;
+    -s) input=$2; shift 2 ;;
+    -w) input_after=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "qemu.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -28,6 +33,11 @@ case "$accel" in
   *) echo "qemu.sh: ACCEL must be tcg or kvm, not '$accel'" >&2; exit 2 ;;
 esac
 
+[ -z "$input" ] || [ -r "$input" ] ||
+  { echo "qemu.sh: serial input file '$input' not readable" >&2; exit 2; }
+[ -z "$input_after" ] || [ -n "$input" ] ||
+  { echo "qemu.sh: -w needs -s (what to type once REGEX is seen)" >&2; exit 2; }
+
 command -v qemu-system-x86_64 >/dev/null ||
   { echo "qemu.sh: qemu-system-x86_64 not found (run 'make deps' as root)" >&2; exit 2; }
 
@@ -35,12 +45,37 @@ command -v qemu-system-x86_64 >/dev/null ||
 cmd=(timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 $cpu $icount -m "${QEMU_MEM:-512M}"
      -no-reboot -display none -vga none -serial stdio -monitor none
      -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@")
+# Serial input: stdin is a FIFO a feeder writes FILE into, after REGEX shows up in the
+# output (the log, or a temporary copy of it).  The feeder holds the FIFO open until QEMU
+# ends, so QEMU never sees the end of its input.
+stdin=/dev/null feeder= tmpdir=
+if [ -n "$input" ]; then
+  tmpdir=$(mktemp -d)
+  mkfifo "$tmpdir/serial-in"
+  [ -n "$log" ] || log=$tmpdir/out
+  : > "$log"
+  (
+    exec 3> "$tmpdir/serial-in"
+    if [ -n "$input_after" ]; then
+      until grep -qE -- "$input_after" "$log" 2>/dev/null; do sleep 0.2; done
+    fi
+    cat -- "$input" >&3
+    while :; do sleep 1; done
+  ) &
+  feeder=$!
+  stdin=$tmpdir/serial-in
+fi
 if [ -n "$log" ]; then
-  "${cmd[@]}" < /dev/null 2>&1 | tee "$log"
+  "${cmd[@]}" < "$stdin" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
 else
-  "${cmd[@]}" < /dev/null
+  "${cmd[@]}" < "$stdin"
   status=$?
+fi
+if [ -n "$feeder" ]; then
+  kill "$feeder" 2>/dev/null
+  wait "$feeder" 2>/dev/null
+  rm -rf "$tmpdir"
 fi
 
 # The exit device gives (v << 1) | 1; pvx writes v = 0x10 + the SHUTDOWN_* reason, and 0x1f

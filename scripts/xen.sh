@@ -3,11 +3,13 @@
 # reference behaviour for pvx is measured.
 #
 #   scripts/xen.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-m DOM0_MEM] [-i] [-q QEMU_ARG]...
-#                  [guest args...]
+#                  [-s FILE [-w REGEX]] [guest args...]
 #
 # -m sets dom0's memory (default 32M), as pvx's dom0_mem= does.  -i runs QEMU with
 # `-icount shift=0,sleep=off` (scripts/qemu.sh -i: the TSC counts instructions); each -q adds
 # one argument to QEMU's command line (e.g. -q -plugin -q build/tools/profile/libprofile.so,...).
+# -s types FILE on the serial line, once the output matches REGEX if -w is given
+# (scripts/qemu.sh -s/-w); Xen hands serial input to dom0 once it has booted.
 #
 # The guest leaves by writing QEMU's exit port after PHYSDEVOP_set_iopl (Xen emulates the
 # write for dom0).  If that fails, Xen only halts ("Hardware Dom0 halted", thanks to
@@ -16,7 +18,7 @@
 # poweroff through the exit port); 3 when Xen halted or crashed and we had to stop QEMU.
 set -u
 cd "$(dirname "$0")/.."
-timeout_s=120 log= accel=${ACCEL:-tcg} dom0_mem=32M icount= qemu_args=()
+timeout_s=120 log= accel=${ACCEL:-tcg} dom0_mem=32M icount= qemu_args=() input_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) timeout_s=$2; shift 2 ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     -a) accel=$2; shift 2 ;;
     -i) icount=-i; shift ;;
     -q) qemu_args+=("$2"); shift 2 ;;
+    -s|-w) input_args+=("$1" "$2"); shift 2 ;;
     --) shift; break ;;
     -*) echo "xen.sh: unknown option '$1'" >&2; exit 2 ;;
     *) break ;;
@@ -47,7 +50,7 @@ mkdir -p build/xen
 
 start=$(date +%s.%N)
 # Own process group, so the watcher can stop exactly this QEMU and nothing else.
-setsid scripts/qemu.sh -t "$timeout_s" -a "$accel" $icount -- "${qemu_args[@]}" \
+setsid scripts/qemu.sh -t "$timeout_s" -a "$accel" $icount "${input_args[@]}" -- "${qemu_args[@]}" \
   -kernel "$xen_elf" -append "$xen_cmdline" -initrd "build/guest.elf $guest_args" \
   > "$log" 2> "$log.status" &
 qpid=$!

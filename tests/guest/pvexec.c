@@ -27,6 +27,7 @@ extern volatile uint64_t pvx_ret, pvx_resume, pvx_resume_skip, pvx_resume_flags;
 extern volatile uint64_t pvx_vcpu_info;
 
 volatile struct shared_info *pvx_shinfo;
+volatile struct vcpu_info *pvx_vcpu;
 uint64_t *pvx_user_data;
 mfn_t pvx_user_data_mfn;
 mfn_t pvx_user_l4_mfn;
@@ -97,8 +98,14 @@ static bool setup_shinfo(void)
     if (!step("map shared_info", remap(va, m, PTE_DATA)))
         return false;
     pvx_shinfo = va;
-    pvx_vcpu_info = (uint64_t)&pvx_shinfo->vcpu_info[0];
+    pvexec_vcpu_info_moved(&pvx_shinfo->vcpu_info[0]);
     return true;
+}
+
+void pvexec_vcpu_info_moved(volatile struct vcpu_info *v)
+{
+    pvx_vcpu = v;
+    pvx_vcpu_info = (uint64_t)v;
 }
 
 static bool setup_traps(void)
@@ -183,13 +190,23 @@ bool pvexec_need(struct xtf_result *res, unsigned need)
     return false;
 }
 
-/* Copy the volatile record the handlers wrote. */
-static void record_copy(struct pvx_record *out)
+/* Copy a volatile record the handlers wrote. */
+static void record_copy_from(struct pvx_record *out, const volatile struct pvx_record *rec)
 {
-    const volatile uint64_t *src = (const volatile uint64_t *)&pvx_rec;
+    const volatile uint64_t *src = (const volatile uint64_t *)rec;
     uint64_t *dst = (uint64_t *)out;
     for (size_t i = 0; i < sizeof(*out) / 8; i++)
         dst[i] = src[i];
+}
+
+static void record_copy(struct pvx_record *out)
+{
+    record_copy_from(out, &pvx_rec);
+}
+
+void pvexec_event_record(struct pvx_record *out)
+{
+    record_copy_from(out, &pvx_ev_rec);
 }
 
 static uint8_t mask_get(void)
@@ -210,6 +227,7 @@ bool kcall(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1, uint64_
     int how = pvx_call(fn, a0, a1);
     mask_set(m);
     pvexec_resume_longjmp();
+    pvx_ev_longjmp = 0;
     if (how == 0) {
         if (ret)
             *ret = pvx_ret;
@@ -230,6 +248,7 @@ void ucall(const void *snip, uint64_t a0, uint64_t a1, struct pvx_record *r)
     pvx_user_enter(user_va(snip), USER_STACK_TOP, a0, a1);
     mask_set(m);
     pvexec_resume_longjmp();
+    pvx_ev_longjmp = 0;
     record_copy(r);
 }
 
@@ -298,6 +317,7 @@ static const char *kind_name(uint64_t kind, char *buf, size_t n)
     case PVX_KIND_SYSCALL: return "the syscall callback";
     case PVX_KIND_FAILSAFE: return "the failsafe callback";
     case PVX_KIND_LANDING: return "an iret landing";
+    case PVX_KIND_EVENT: return "the event callback";
     default: snprintf(buf, n, "vector %#lx", kind); return buf;
     }
 }

@@ -69,7 +69,11 @@ long pvexec_trap_table_reset(void);
 long pvexec_callbacks_reset(void);
 
 extern volatile struct shared_info *pvx_shinfo;
-static inline volatile struct vcpu_info *vcpu0(void) { return &pvx_shinfo->vcpu_info[0]; }
+/* vCPU 0's vcpu_info: in shared_info, until VCPUOP_register_vcpu_info moves it. */
+extern volatile struct vcpu_info *pvx_vcpu;
+static inline volatile struct vcpu_info *vcpu0(void) { return pvx_vcpu; }
+/* The hypervisor now keeps vCPU 0's vcpu_info at `v`: the harness and vcpu0() use it. */
+void pvexec_vcpu_info_moved(volatile struct vcpu_info *v);
 
 /* Kernel stack bounces from user mode are written to (stack_switch), 16-byte aligned. */
 extern char pvx_kstack_top[];
@@ -92,6 +96,9 @@ bool kcall(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1, uint64_
 /* Run user-mode snippet `snip` (from pvexec_entry.S) with rdi = a0, rsi = a1 on the user stack,
  * entered by iret; *r is the bounce that brought the vCPU back (a syscall or a fault). */
 void ucall(const void *snip, uint64_t a0, uint64_t a1, struct pvx_record *r);
+
+/* Copy pvx_ev_rec, the last upcall the event callback returned from by iret. */
+void pvexec_event_record(struct pvx_record *out);
 
 /* The user VA of a snippet (or a label inside one). */
 uint64_t user_va(const void *snip);
@@ -121,6 +128,12 @@ void pvx_record_print(const char *test, const char *what, const struct pvx_recor
 /* From pvexec_entry.S. */
 extern volatile struct pvx_record pvx_rec;
 extern volatile uint64_t pvx_user_rflags, pvx_events, pvx_snip_rsp;
+/* The event callback's record (see pvx_event_entry): the last upcall that returned by
+ * iret; set pvx_ev_longjmp to make the next upcall end a kcall/ucall instead (kind
+ * PVX_KIND_EVENT in its record).  At every upcall's entry: the TSC, and vcpu_info's
+ * evtchn_upcall_pending and evtchn_pending_sel. */
+extern volatile struct pvx_record pvx_ev_rec;
+extern volatile uint64_t pvx_ev_longjmp, pvx_ev_tsc, pvx_ev_pending, pvx_ev_sel;
 extern char pvx_stubs[], pvx_syscall_entry[], pvx_failsafe_entry[], pvx_event_entry[];
 extern char pvx_landing[], pvx_user_start[], pvx_user_end[];
 
@@ -146,7 +159,9 @@ KSNIP(k_mov_to_cr0); KSNIP(k_mov_to_cr3); KSNIP(k_mov_to_cr4); KSNIP(k_mov_from_
 KSNIP(k_rdmsr); KSNIP(k_wrmsr); KSNIP(k_inb); KSNIP(k_outb); KSNIP(k_cli); KSNIP(k_sti);
 KSNIP(k_fnop); KSNIP(k_wbinvd); KSNIP(k_lidt); KSNIP(k_load_fs); KSNIP(k_load_es);
 KSNIP(k_fs_read); KSNIP(k_gs_read); KSNIP(k_read_gs_sel); KSNIP(k_cpuid_forced); KSNIP(k_cpuid);
+KSNIP(k_spin_unmasked); KSNIP(k_unmask_xenver);
 #undef KSNIP
+extern char k_spin_unmasked_loop[], k_spin_unmasked_end[];
 
 /* User snippets (pvexec_entry.S): addresses in the kernel image; ucall() maps them. */
 #define USNIP(n) extern char n[], n##_at[]
@@ -156,7 +171,7 @@ USNIP(u_hypercall); USNIP(u_int_0x80); USNIP(u_int_0x81); USNIP(u_int_0x82);
 USNIP(u_int_0x83); USNIP(u_int_0x84); USNIP(u_int_0x85); USNIP(u_int3); USNIP(u_ud2);
 USNIP(u_cpuid_forced); USNIP(u_mov_from_cr3); USNIP(u_mov_from_cr0); USNIP(u_mov_to_cr0);
 USNIP(u_cli); USNIP(u_hlt); USNIP(u_rdmsr); USNIP(u_wrmsr); USNIP(u_inb); USNIP(u_outb);
-USNIP(u_lgdt);
+USNIP(u_lgdt); USNIP(u_spin);
 #undef USNIP
 
 #endif

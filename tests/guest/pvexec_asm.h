@@ -17,6 +17,7 @@
 #define PVX_KIND_SYSCALL   0x100
 #define PVX_KIND_FAILSAFE  0x101
 #define PVX_KIND_LANDING   0x102    /* an iret landed on pvx_landing in kernel mode */
+#define PVX_KIND_EVENT     0x103    /* the event callback (an upcall) */
 
 /* How the common handler leaves after recording (pvx_resume). */
 #define PVX_RESUME_LONGJMP 0        /* back to the pvx_call / pvx_user_enter caller */

@@ -20,6 +20,7 @@ pvx_user_rflags: .quad 0x202       /* IF: events unmasked while user mode runs *
     .balign 64
     .globl pvx_rec, pvx_jmp, pvx_armed, pvx_resume, pvx_resume_skip, pvx_resume_flags
     .globl pvx_ret, pvx_vcpu_info, pvx_events, pvx_snip_rsp
+    .globl pvx_ev_rec, pvx_ev_longjmp, pvx_ev_tsc, pvx_ev_pending, pvx_ev_sel
 pvx_rec:          .skip REC_SIZE
 pvx_jmp:          .skip JMP_SIZE
 pvx_armed:        .skip 8          /* non-zero while a pvx_call/pvx_user_enter/pvx_iret waits */
@@ -30,6 +31,11 @@ pvx_ret:          .skip 8          /* what the function run by pvx_call returned
 pvx_vcpu_info:    .skip 8          /* &shared_info->vcpu_info[0], once mapped; else 0 */
 pvx_events:       .skip 8          /* event upcalls taken */
 pvx_snip_rsp:     .skip 8          /* rsp a kernel snippet had just before it faulted */
+pvx_ev_rec:       .skip REC_SIZE   /* the last upcall that returned by iret */
+pvx_ev_longjmp:   .skip 8          /* non-zero: the next upcall ends pvx_call/pvx_user_enter */
+pvx_ev_tsc:       .skip 8          /* TSC at the last upcall's entry */
+pvx_ev_pending:   .skip 8          /* evtchn_upcall_pending at the last upcall's entry */
+pvx_ev_sel:       .skip 8          /* evtchn_pending_sel at the last upcall's entry */
 
 /* Stacks: bounces from user mode (stack_switch) and iret landings.  256 bytes above each
  * top stay mapped, since the handler copies REC_NWORDS words from the frame upwards. */
@@ -43,66 +49,66 @@ pvx_land_stack_top: .skip 256
     .text
 
 /* Save every register but rsp into pvx_rec.gpr[] (encoding order), then the real rflags. */
-.macro SAVE_GPRS
-    movq %rax, pvx_rec+REC_GPR+0*8(%rip)
-    movq %rcx, pvx_rec+REC_GPR+1*8(%rip)
-    movq %rdx, pvx_rec+REC_GPR+2*8(%rip)
-    movq %rbx, pvx_rec+REC_GPR+3*8(%rip)
-    movq %rbp, pvx_rec+REC_GPR+5*8(%rip)
-    movq %rsi, pvx_rec+REC_GPR+6*8(%rip)
-    movq %rdi, pvx_rec+REC_GPR+7*8(%rip)
-    movq %r8,  pvx_rec+REC_GPR+8*8(%rip)
-    movq %r9,  pvx_rec+REC_GPR+9*8(%rip)
-    movq %r10, pvx_rec+REC_GPR+10*8(%rip)
-    movq %r11, pvx_rec+REC_GPR+11*8(%rip)
-    movq %r12, pvx_rec+REC_GPR+12*8(%rip)
-    movq %r13, pvx_rec+REC_GPR+13*8(%rip)
-    movq %r14, pvx_rec+REC_GPR+14*8(%rip)
-    movq %r15, pvx_rec+REC_GPR+15*8(%rip)
+.macro SAVE_GPRS rec=pvx_rec
+    movq %rax, \rec+REC_GPR+0*8(%rip)
+    movq %rcx, \rec+REC_GPR+1*8(%rip)
+    movq %rdx, \rec+REC_GPR+2*8(%rip)
+    movq %rbx, \rec+REC_GPR+3*8(%rip)
+    movq %rbp, \rec+REC_GPR+5*8(%rip)
+    movq %rsi, \rec+REC_GPR+6*8(%rip)
+    movq %rdi, \rec+REC_GPR+7*8(%rip)
+    movq %r8,  \rec+REC_GPR+8*8(%rip)
+    movq %r9,  \rec+REC_GPR+9*8(%rip)
+    movq %r10, \rec+REC_GPR+10*8(%rip)
+    movq %r11, \rec+REC_GPR+11*8(%rip)
+    movq %r12, \rec+REC_GPR+12*8(%rip)
+    movq %r13, \rec+REC_GPR+13*8(%rip)
+    movq %r14, \rec+REC_GPR+14*8(%rip)
+    movq %r15, \rec+REC_GPR+15*8(%rip)
     pushfq
-    popq pvx_rec+REC_RFLAGS(%rip)
+    popq \rec+REC_RFLAGS(%rip)
     cld
-    movq $0, pvx_rec+REC_CS(%rip)
-    movq $0, pvx_rec+REC_SS(%rip)
-    movw %cs, pvx_rec+REC_CS(%rip)
-    movw %ss, pvx_rec+REC_SS(%rip)
+    movq $0, \rec+REC_CS(%rip)
+    movq $0, \rec+REC_SS(%rip)
+    movw %cs, \rec+REC_CS(%rip)
+    movw %ss, \rec+REC_SS(%rip)
 .endm
 
 /* Record rsp as the frame address, the event mask, and the frame's first words. */
-.macro SAVE_FRAME
-    movq %rsp, pvx_rec+REC_FRAME(%rip)
-    movq %rsp, pvx_rec+REC_GPR+4*8(%rip)
+.macro SAVE_FRAME rec=pvx_rec
+    movq %rsp, \rec+REC_FRAME(%rip)
+    movq %rsp, \rec+REC_GPR+4*8(%rip)
     movq $-1, %rcx
     movq pvx_vcpu_info(%rip), %rax
     testq %rax, %rax
     jz 1f
     movzbq 1(%rax), %rcx               /* evtchn_upcall_mask */
-1:  movq %rcx, pvx_rec+REC_MASK(%rip)
-    leaq pvx_rec+REC_WORD(%rip), %rdx
+1:  movq %rcx, \rec+REC_MASK(%rip)
+    leaq \rec+REC_WORD(%rip), %rdx
     xorl %ecx, %ecx
 2:  movq (%rsp,%rcx,8), %rax
     movq %rax, (%rdx,%rcx,8)
     incl %ecx
     cmpl $REC_NWORDS, %ecx
     jb 2b
-    incq pvx_rec+REC_COUNT(%rip)
+    incq \rec+REC_COUNT(%rip)
 .endm
 
 /* Restore the registers the record holds, except rsp, rcx and r11. */
-.macro LOAD_GPRS
-    movq pvx_rec+REC_GPR+0*8(%rip), %rax
-    movq pvx_rec+REC_GPR+2*8(%rip), %rdx
-    movq pvx_rec+REC_GPR+3*8(%rip), %rbx
-    movq pvx_rec+REC_GPR+5*8(%rip), %rbp
-    movq pvx_rec+REC_GPR+6*8(%rip), %rsi
-    movq pvx_rec+REC_GPR+7*8(%rip), %rdi
-    movq pvx_rec+REC_GPR+8*8(%rip), %r8
-    movq pvx_rec+REC_GPR+9*8(%rip), %r9
-    movq pvx_rec+REC_GPR+10*8(%rip), %r10
-    movq pvx_rec+REC_GPR+12*8(%rip), %r12
-    movq pvx_rec+REC_GPR+13*8(%rip), %r13
-    movq pvx_rec+REC_GPR+14*8(%rip), %r14
-    movq pvx_rec+REC_GPR+15*8(%rip), %r15
+.macro LOAD_GPRS rec=pvx_rec
+    movq \rec+REC_GPR+0*8(%rip), %rax
+    movq \rec+REC_GPR+2*8(%rip), %rdx
+    movq \rec+REC_GPR+3*8(%rip), %rbx
+    movq \rec+REC_GPR+5*8(%rip), %rbp
+    movq \rec+REC_GPR+6*8(%rip), %rsi
+    movq \rec+REC_GPR+7*8(%rip), %rdi
+    movq \rec+REC_GPR+8*8(%rip), %r8
+    movq \rec+REC_GPR+9*8(%rip), %r9
+    movq \rec+REC_GPR+10*8(%rip), %r10
+    movq \rec+REC_GPR+12*8(%rip), %r12
+    movq \rec+REC_GPR+13*8(%rip), %r13
+    movq \rec+REC_GPR+14*8(%rip), %r14
+    movq \rec+REC_GPR+15*8(%rip), %r15
 .endm
 
 /* Arm the longjmp back to the caller of the function using it (rsp = its return address). */
@@ -195,19 +201,51 @@ pvx_failsafe_entry:
     pushq $PVX_KIND_FAILSAFE
     jmp pvx_trap_common
 
-/* An event upcall: count it, clear evtchn_upcall_pending, iret back ([rcx r11] rip ...). */
+/*
+ * An event upcall.  First, whatever the mode: count it, and note the TSC and vcpu_info's
+ * evtchn_upcall_pending and evtchn_pending_sel as they were at entry (pvx_ev_tsc,
+ * pvx_ev_pending, pvx_ev_sel).  Then, if a test armed pvx_ev_longjmp, end its pvx_call /
+ * pvx_user_enter like any bounce (kind PVX_KIND_EVENT in pvx_rec; one upcall only);
+ * otherwise record it in pvx_ev_rec, clear evtchn_upcall_pending (and nothing else: the
+ * port bits are the test's) and iret back to the interrupted code with every register as
+ * it was, the event mask coming back from the frame's rflags.IF.
+ */
     .balign 16
 pvx_event_entry:
+    pushq %rax
+    pushq %rdx
+    rdtsc
+    movl %eax, pvx_ev_tsc(%rip)
+    movl %edx, pvx_ev_tsc+4(%rip)
     incq pvx_events(%rip)
+    movq pvx_vcpu_info(%rip), %rax
+    testq %rax, %rax
+    jz 1f
+    movzbq (%rax), %rdx                /* evtchn_upcall_pending */
+    movq %rdx, pvx_ev_pending(%rip)
+    movq 8(%rax), %rdx                 /* evtchn_pending_sel */
+    movq %rdx, pvx_ev_sel(%rip)
+1:  popq %rdx
+    popq %rax
+    cmpq $0, pvx_ev_longjmp(%rip)
+    jne pvx_event_longjmp
+    SAVE_GPRS pvx_ev_rec
+    movq $PVX_KIND_EVENT, pvx_ev_rec+REC_KIND(%rip)
+    SAVE_FRAME pvx_ev_rec
     movq pvx_vcpu_info(%rip), %rcx
     testq %rcx, %rcx
-    jz 1f
+    jz 4f
     movb $0, (%rcx)
-1:  movq (%rsp), %rcx
+4:  LOAD_GPRS pvx_ev_rec
+    movq (%rsp), %rcx
     movq 8(%rsp), %r11
     addq $8, %rsp
     movq $0, (%rsp)
     jmp HYPERCALL_IRET
+pvx_event_longjmp:                     /* (the macros above use the numeric labels 1 and 2) */
+    movq $0, pvx_ev_longjmp(%rip)
+    pushq $PVX_KIND_EVENT
+    jmp pvx_trap_common
 
 /*
  * int pvx_call(uint64_t (*fn)(uint64_t, uint64_t), uint64_t a0, uint64_t a1)
@@ -494,6 +532,35 @@ k_iret_at_at:
     movq pvx_snip_rsp(%rip), %rsp
     ret
 
+/* uint64_t k_spin_unmasked(uint64_t tsc_end, -): clear the event mask, then spin until the
+ * TSC reaches tsc_end; returns 0 then.  An upcall may interrupt it anywhere from
+ * k_spin_unmasked_loop to k_spin_unmasked_end. */
+    KSNIP k_spin_unmasked
+    movq pvx_vcpu_info(%rip), %rax
+    movb $0, 1(%rax)
+    movq %rdi, %r8
+    .globl k_spin_unmasked_loop, k_spin_unmasked_end
+k_spin_unmasked_loop:
+    rdtsc
+    shlq $32, %rdx
+    orq %rdx, %rax
+    cmpq %r8, %rax
+    jb k_spin_unmasked_loop
+k_spin_unmasked_end:
+    xorl %eax, %eax
+    ret
+
+/* uint64_t k_unmask_xenver(-, -): clear the event mask, then make the xen_version(0)
+ * hypercall through the hypercall page at once; returns its result. */
+    KSNIP k_unmask_xenver
+    movq pvx_vcpu_info(%rip), %rax
+    xorl %edi, %edi
+    xorl %esi, %esi
+    movb $0, 1(%rax)
+k_unmask_xenver_at:
+    call hypercall_page + 17 * 32
+    ret
+
 /* cpuid of leaf a0 (subleaf 0) into uint32_t out[4] = a1; the forced-emulation form and the
  * plain instruction. */
     KSNIP k_cpuid_forced
@@ -728,6 +795,20 @@ u_outb_at:
     subq $16, %rsp
 u_lgdt_at:
     lgdt (%rsp)
+    syscall
+    ud2
+
+/* Spin until the TSC reaches a0, then syscall (rax = 0).  An upcall may interrupt it
+ * anywhere from u_spin to u_spin_at. */
+    USNIP u_spin
+    movq %rdi, %r8
+1:  rdtsc
+    shlq $32, %rdx
+    orq %rdx, %rax
+    cmpq %r8, %rax
+    jb 1b
+    xorl %eax, %eax
+u_spin_at:
     syscall
     ud2
 

@@ -1,4 +1,4 @@
-# TAP helpers shared by the guest suites (30-32 boots, 40-42 in-guest tests).  Sourced, not
+# TAP helpers shared by the guest suites (30-32 boots, 40-46 in-guest tests).  Sourced, not
 # run.  Each tap* helper prints exactly one TAP line, unless told otherwise.
 
 # tap NAME STATUS [WHY]: "ok - NAME" if STATUS is 0, else "not ok - NAME (WHY)".  Inside
@@ -207,4 +207,80 @@ xen_reference() {
     xtf_outcomes build/tests/41-guest-mm-xen/xen.log "$ref"
   fi
   cp "$ref" "$1"
+}
+
+# --- in-guest test groups, one boot after another until each test has a verdict ------------
+
+# boot_xen / boot_pvx / boot_pvx_debug LOG GUEST_ARGS [SCRIPT_OPTION...]: one boot of the test
+# guest under Xen 4.17, pvx or pvx's debug host, its serial output in LOG and the script's
+# complaint in LOG.err; status as scripts/xen.sh or scripts/qemu.sh.  The options go to that
+# script (e.g. -s FILE -w REGEX to type on the serial line).  BOOT_TIMEOUT (seconds) bounds
+# one boot: 180 under Xen and 120 under pvx unless set.
+boot_xen() {
+  local log=$1 args=$2; shift 2
+  scripts/xen.sh -t "${BOOT_TIMEOUT:-180}" "$@" -l "$log" "$args" > /dev/null 2> "$log.err"
+}
+boot_pvx() {
+  local log=$1 args=$2; shift 2
+  scripts/qemu.sh -t "${BOOT_TIMEOUT:-120}" "$@" -l "$log" -- -kernel build/host.elf \
+    -append "dom0_mem=32M" -initrd "build/guest.elf $args" > /dev/null 2> "$log.err"
+}
+boot_pvx_debug() {
+  local log=$1 args=$2; shift 2
+  scripts/qemu.sh -t "${BOOT_TIMEOUT:-120}" "$@" -l "$log" -- -kernel build/host-debug.elf \
+    -append "dom0_mem=32M" -initrd "build/guest.elf $args" > /dev/null 2> "$log.err"
+}
+
+# crash_reason PLATFORM LOG: one line saying how the platform ended this boot.
+crash_reason() {
+  local r
+  case $1 in
+    xen) r=$(grep -m1 -oE '\(XEN\) (d0v0 .*|domain_crash.*|Panic.*)' "$2" | tr -d '\r') ;;
+    *) r=$(grep -m1 -oE 'pvx: (d0 crashed: .*|audit failed.*|panic.*)' "$2" | tr -d '\r') ;;
+  esac
+  [ -n "$r" ] || r=$(tail -n1 "$2.err" 2>/dev/null)
+  echo "${r:-no reason printed}"
+}
+
+# run_group PLATFORM BOOTFN GROUP OUT: run the tests of GROUP (a runner selector such as
+# "ex-*") under BOOTFN until every one has a verdict, each boot resuming after the test the
+# platform died in (that test is a FAILURE with the platform's reason), so one crash hides
+# no other verdict.  Writes OUT/PLATFORM.verdicts ("xtf: name: OUTCOME[: why]" lines) and
+# OUT/PLATFORM.boots (how many boots it took).
+run_group() {
+  local platform=$1 boot=$2 group=$3 out=$4 sel=$3 n=0 log last
+  : > "$out/$platform.verdicts"
+  while [ $n -lt 80 ]; do
+    n=$((n + 1))
+    log=$out/$platform.$n.log
+    "$boot" "$log" "test=$sel"
+    tr -d '\r' < "$log" | sed -E 's/^\(d[0-9]+\) //' |
+      grep -E '^xtf: [a-z0-9-]+: (SUCCESS|SKIP|ERROR|FAILURE)' >> "$out/$platform.verdicts"
+    grep -qE "${XTF_LINE}summary: " "$log" && break
+    last=$(tr -d '\r' < "$log" | sed -nE "s/${XTF_LINE}start ([a-z0-9-]+)\$/\\2/p" | tail -n1)
+    if [ -z "$last" ]; then
+      echo "xtf: boot-$n: FAILURE: $platform died before any test ($(crash_reason "$platform" "$log"))" \
+        >> "$out/$platform.verdicts"
+      break
+    fi
+    grep -qE "^xtf: $last: " "$out/$platform.verdicts" ||
+      echo "xtf: $last: FAILURE: the platform ended the run in this test: $(crash_reason "$platform" "$log")" \
+        >> "$out/$platform.verdicts"
+    sel="$group>$last"
+  done
+  echo "$n" > "$out/$platform.boots"
+}
+
+# run_alone PLATFORM BOOTFN TEST OUT [SCRIPT_OPTION...]: TEST in a boot of its own (an
+# explicit-only test that needs a fresh vCPU or serial input); its verdict line, or a
+# FAILURE with the platform's reason, is appended to OUT/PLATFORM.verdicts.
+run_alone() {
+  local platform=$1 boot=$2 name=$3 out=$4 log; shift 4
+  log=$out/$platform.$name.log
+  "$boot" "$log" "test=$name" "$@"
+  if ! tr -d '\r' < "$log" | sed -E 's/^\(d[0-9]+\) //' |
+       grep -E "^xtf: $name: (SUCCESS|SKIP|ERROR|FAILURE)" >> "$out/$platform.verdicts"; then
+    echo "xtf: $name: FAILURE: no verdict; the platform ended the run: $(crash_reason "$platform" "$log")" \
+      >> "$out/$platform.verdicts"
+  fi
 }

@@ -23,55 +23,6 @@ CRASH_TESTS=(
   "ex-crash-iret-unreadable|Fault while reading IRET context from guest stack"
 )
 
-boot_xen() {      # LOG ARGS: one boot under Xen; status as scripts/xen.sh
-  scripts/xen.sh -t 180 -l "$1" "$2" > /dev/null 2> "$1.err"
-}
-boot_pvx() {
-  scripts/qemu.sh -t 120 -l "$1" -- -kernel build/host.elf -append "dom0_mem=32M" \
-    -initrd "build/guest.elf $2" > /dev/null 2> "$1.err"
-}
-boot_pvx_debug() {
-  scripts/qemu.sh -t 120 -l "$1" -- -kernel build/host-debug.elf -append "dom0_mem=32M" \
-    -initrd "build/guest.elf $2" > /dev/null 2> "$1.err"
-}
-
-# crash_reason PLATFORM LOG: one line saying how the platform ended this boot.
-crash_reason() {
-  local r
-  case $1 in
-    xen) r=$(grep -m1 -oE '\(XEN\) (d0v0 .*|domain_crash.*|Panic.*)' "$2" | tr -d '\r') ;;
-    *) r=$(grep -m1 -oE 'pvx: (d0 crashed: .*|audit failed.*|panic.*)' "$2" | tr -d '\r') ;;
-  esac
-  [ -n "$r" ] || r=$(tail -n1 "$2.err" 2>/dev/null)
-  echo "${r:-no reason printed}"
-}
-
-# run_group PLATFORM BOOTFN: run `ex-*` until every test has a verdict; writes
-# $out/PLATFORM.verdicts ("xtf: name: OUTCOME[: why]" lines) and $out/PLATFORM.boots.
-run_group() {
-  local platform=$1 boot=$2 sel="ex-*" n=0 log last
-  : > "$out/$platform.verdicts"
-  while [ $n -lt 80 ]; do
-    n=$((n + 1))
-    log=$out/$platform.$n.log
-    "$boot" "$log" "test=$sel"
-    tr -d '\r' < "$log" | sed -E 's/^\(d[0-9]+\) //' |
-      grep -E '^xtf: [a-z0-9-]+: (SUCCESS|SKIP|ERROR|FAILURE)' >> "$out/$platform.verdicts"
-    grep -qE "${XTF_LINE}summary: " "$log" && break
-    last=$(tr -d '\r' < "$log" | sed -nE "s/${XTF_LINE}start ([a-z0-9-]+)\$/\\2/p" | tail -n1)
-    if [ -z "$last" ]; then
-      echo "xtf: boot-$n: FAILURE: $platform died before any test ($(crash_reason "$platform" "$log"))" \
-        >> "$out/$platform.verdicts"
-      break
-    fi
-    grep -qE "^xtf: $last: " "$out/$platform.verdicts" ||
-      echo "xtf: $last: FAILURE: the platform ended the run in this test: $(crash_reason "$platform" "$log")" \
-        >> "$out/$platform.verdicts"
-    sel="ex-*>$last"
-  done
-  echo "$n" > "$out/$platform.boots"
-}
-
 have_xen=1
 [ -r /boot/xen-4.17-amd64.gz ] || have_xen=0
 for f in build/host.elf build/host-debug.elf build/guest.elf; do
@@ -84,9 +35,9 @@ platforms=(pvx pvx-debug)
 for p in "${platforms[@]}"; do
   s=$(date +%s)
   case $p in
-    xen) run_group xen boot_xen ;;
-    pvx) run_group pvx boot_pvx ;;
-    pvx-debug) run_group pvx-debug boot_pvx_debug ;;
+    xen) run_group xen boot_xen "ex-*" "$out" ;;
+    pvx) run_group pvx boot_pvx "ex-*" "$out" ;;
+    pvx-debug) run_group pvx-debug boot_pvx_debug "ex-*" "$out" ;;
   esac
   echo "# $p: $(cat "$out/$p.boots") boot(s), $(( $(date +%s) - s ))s"
   cat "$out/$p.verdicts"

@@ -160,12 +160,45 @@ static bool io_allowed(const struct vcpu *v)
     return v->arch->iopl >= (v->arch->kernel_mode ? 1u : 3u);
 }
 
-/* Ports the host keeps: the PICs, the PIT, the RTC/CMOS, its serial console, PCI config. */
+/* Ports the host keeps: the PICs, the PIT and its gate (0x61), its serial console, PCI
+ * config.  The RTC/CMOS (0x70/0x71) is the host's too, but emulated below. */
 static bool port_is_hosts(uint16_t port)
 {
     return (port >= 0x20 && port <= 0x21) || (port >= 0xa0 && port <= 0xa1) ||
-           (port >= 0x40 && port <= 0x43) || (port >= 0x70 && port <= 0x71) ||
+           (port >= 0x40 && port <= 0x43) || port == 0x61 ||
+           (port >= 0x70 && port <= 0x71) ||
            (port >= 0x3f8 && port <= 0x3ff) || (port >= 0xcf8 && port <= 0xcff);
+}
+
+/*
+ * The CMOS RTC for the guest, as Xen gives dom0 its clock: the index port is latched per
+ * domain, a data read returns that CMOS register, a data write reaches it except the
+ * status registers A-D (the rate, interrupt enables and flags stay the host's).
+ */
+#define CMOS_INDEX 0x70
+#define CMOS_DATA  0x71
+static uint8_t cmos_index;
+
+static bool cmos_emulated(uint16_t port, bool write, uint32_t *v)
+{
+    if (port == CMOS_INDEX) {
+        if (write)
+            cmos_index = *v & 0x7f;
+        else
+            *v = 0xff;
+        return true;
+    }
+    if (port != CMOS_DATA)
+        return false;
+    __asm__ volatile("outb %b0,%1" :: "a"(cmos_index), "Nd"((uint16_t)CMOS_INDEX));
+    if (!write) {
+        uint8_t b;
+        __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"((uint16_t)CMOS_DATA));
+        *v = b;
+    } else if (cmos_index < 0x0a || cmos_index > 0x0d) {
+        __asm__ volatile("outb %b0,%1" :: "a"(*v), "Nd"((uint16_t)CMOS_DATA));
+    }
+    return true;
 }
 
 /* One access of `size` bytes; a port the guest may not touch reads all ones and drops
@@ -174,6 +207,8 @@ static uint32_t port_in(uint16_t port, unsigned size)
 {
     uint32_t v = 0xffffffffu;
 
+    if (size == 1 && cmos_emulated(port, false, &v))
+        return v;
     if (!port_is_hosts(port)) {
         switch (size) {
         case 1: { uint8_t b; __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"(port)); v = b; break; }
@@ -186,7 +221,7 @@ static uint32_t port_in(uint16_t port, unsigned size)
 
 static void port_out(uint16_t port, unsigned size, uint32_t v)
 {
-    if (port_is_hosts(port))
+    if ((size == 1 && cmos_emulated(port, true, &v)) || port_is_hosts(port))
         return;
     switch (size) {
     case 1: __asm__ volatile("outb %b0,%1" :: "a"(v), "Nd"(port)); break;

@@ -88,7 +88,7 @@ void pv_inject_syscall(struct vcpu *v)
         return;
     }
     tb->eip = v->arch->syscall_callback;
-    tb->flags = TBF_EXCEPTION;
+    tb->flags = TBF_EXCEPTION | TBF_SYSCALL;
     if (v->arch->vgc_flags & VGCF_syscall_disables_events)
         tb->flags |= TBF_INTERRUPT;
 }
@@ -149,6 +149,8 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
     regs->entry_vector |= TRAP_syscall;
     regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT |
                       X86_EFLAGS_TF);
+    if (tb->flags & TBF_SYSCALL)
+        regs->rflags &= ~X86_EFLAGS_DF;     /* Xen's switch_to_kernel; the frame keeps it */
     regs->ss = FLAT_KERNEL_SS;
     regs->rsp = sp - size;
     regs->cs = FLAT_KERNEL_CS;

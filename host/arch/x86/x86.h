@@ -130,6 +130,7 @@ _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 #define TBF_EXCEPTION         1   /* pending */
 #define TBF_EXCEPTION_ERRCODE 2   /* push error_code in the frame */
 #define TBF_INTERRUPT         8   /* mask events on delivery */
+#define TBF_SYSCALL          32   /* a user-mode syscall: DF clear in the callback (pvx's own) */
 
 struct trap_bounce {
     uint64_t eip;            /* guest kernel handler */

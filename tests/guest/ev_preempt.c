@@ -1,0 +1,198 @@
+/*
+ * Hypotheses (continuations: a long batch is preempted for an event and resumed, with no
+ * guest-visible change to its results):
+ *
+ * ev-preempt-mmu-update: an mmu_update of 100,000 requests (plain data writes into one
+ *   frame) runs with events unmasked and a one-shot timer set to fire an eighth of the way
+ *   through it (by a first run's duration, events masked).  The timer's upcall arrives
+ *   while the hypercall is in progress: its frame's rip is the hypercall page's `syscall`
+ *   of mmu_update (re-executed after the callback), with rax = 1 (the hypercall number),
+ *   rsi = the requests left | MMU_UPDATE_PREEMPTED (bit 31), rdi = the first request left.
+ *   The call then completes exactly as the first run did: 0, done = 100,000, the same
+ *   frame contents.
+ *
+ * ev-preempt-multicall: the same for a multicall of 20,000 xen_version entries: the
+ *   upcall's rip is the multicall's `syscall`, rsi the entries left, rdi the first entry
+ *   left; every entry's result and the multicall's 0 are as without the timer.
+ */
+#include "ev.h"
+
+#define MMU_UPDATE_PREEMPTED 0x80000000UL
+#define SYSCALL_OF(nr) ((uint64_t)hypercall_page + (nr) * 32 + 8)
+#define N_UPDATES 100000
+#define N_CALLS   20000
+
+static void run_free(pfn_t first, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        frame_put(pfn(first.v + i));
+}
+
+/* `bytes` of contiguous direct-map memory from fresh frames (the allocator hands out a
+ * run, ascending or, after frees, descending); NULL (ERROR) if it did not.  *first and *n
+ * say what to give back (*n = 0 on failure: nothing). */
+static void *run_alloc(struct xtf_result *res, uint64_t bytes, pfn_t *first, unsigned *n)
+{
+    unsigned want = (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+    pfn_t p0 = frame_alloc(), lo = p0, hi = p0, p = p0;
+    unsigned got = p0.v ? 1 : 0;
+
+    while (got && got < want && p.v) {
+        p = frame_alloc();
+        if (p.v != hi.v + 1 && p.v + 1 != lo.v) {
+            if (p.v)
+                frame_put(p);
+            break;
+        }
+        lo = p.v < lo.v ? p : lo;
+        hi = p.v > hi.v ? p : hi;
+        got++;
+    }
+    *first = lo;
+    *n = got;
+    if (got == want)
+        return pfn_to_virt(lo);
+    run_free(lo, got);
+    *n = 0;
+    xtf_error(res, "no run of %u contiguous free frames", want);
+    return NULL;
+}
+
+/* Arm VIRQ_TIMER (bound as *t) to fire `after` ns from now. */
+static bool timer_in(struct xtf_result *res, evtchn_port_t *t, uint64_t after)
+{
+    struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = ev_now() + after };
+    return xtf_expect_rc(res, "bind VIRQ_TIMER", ev_bind_virq(VIRQ_TIMER, 0, t), 0) &&
+           xtf_expect_rc(res, "set_singleshot_timer",
+                         ev_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
+}
+
+/* The upcall that arrived during a call of hypercall `nr` issued at TSC t0 and returned at
+ * t1: FAILURE unless there was exactly one, inside the call, at its syscall. */
+static bool upcall_inside(struct xtf_result *res, uint64_t events_before, uint64_t t0,
+                          uint64_t t1, unsigned nr, struct pvx_record *r)
+{
+    struct xframe f;
+    if (!ex_eq(res, "upcalls during the call", pvx_events - events_before, 1))
+        return false;
+    pvexec_event_record(r);
+    xframe_decode(r, false, false, &f);
+    bool ok = xtf_expect(res, pvx_ev_tsc > t0 && pvx_ev_tsc < t1,
+                         "the upcall did not come while the call was in progress");
+    ok = ex_eq(res, "upcall frame rip (the hypercall's syscall)", f.rip, SYSCALL_OF(nr)) && ok;
+    return ex_eq(res, "rax at the upcall (the hypercall number)", r->gpr[R_AX], nr) && ok;
+}
+
+XTF_TEST(test_ev_preempt_mmu_update, "ev-preempt-mmu-update",
+         "a timer preempts a 100,000-request mmu_update, which resumes with the same results")
+{
+    struct page dst;
+    pfn_t first;
+    unsigned n = 0, done = 0;
+    evtchn_port_t t;
+    struct pvx_record r;
+    static uint64_t want[PAGE_SIZE / 8];
+
+    if (!ev_begin(res, NEED_TRAPS) || !page_new(res, &dst))
+        return;
+    struct mmu_update *req = run_alloc(res, N_UPDATES * sizeof(*req), &first, &n);
+    if (!req)
+        goto out;
+    uint64_t base = virt_to_maddr(dst.va) | MMU_NORMAL_PT_UPDATE;
+    for (unsigned i = 0; i < N_UPDATES; i++) {
+        req[i] = (struct mmu_update){ .ptr = base + 8 * (i % 512), .val = i + 1 };
+        want[i % 512] = i + 1;
+    }
+    uint64_t t0 = ev_rdtsc(), s0 = ev_now();
+    long rc = HYPERVISOR_mmu_update(req, N_UPDATES, &done, DOMID_SELF);
+    uint64_t took = ev_now() - s0, ticks = ev_rdtsc() - t0;
+    if (!xtf_expect_rc(res, "first run (events masked)", rc, 0) ||
+        !ex_eq(res, "first run: done", done, N_UPDATES) ||
+        !xtf_expect(res, !memcmp(dst.va, want, PAGE_SIZE), "first run: wrong frame contents"))
+        goto out;
+    ev_note("ev-preempt-mmu-update", "100,000 requests: %lu us, %lu TSC ticks", took / 1000,
+            ticks);
+    memset(dst.va, 0, PAGE_SIZE);
+    done = 0;
+    if (!timer_in(res, &t, took / 8))
+        goto out;
+    uint64_t before = pvx_events;
+    vcpu0()->evtchn_upcall_mask = 0;
+    t0 = ev_rdtsc();
+    rc = HYPERVISOR_mmu_update(req, N_UPDATES, &done, DOMID_SELF);
+    uint64_t t1 = ev_rdtsc();
+    vcpu0()->evtchn_upcall_mask = 1;
+    xtf_expect_rc(res, "preempted run", rc, 0);
+    ex_eq(res, "preempted run: done", done, N_UPDATES);
+    xtf_expect(res, !memcmp(dst.va, want, PAGE_SIZE), "preempted run: wrong frame contents");
+    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_mmu_update, &r)) {
+        uint64_t left = r.gpr[R_SI] & ~MMU_UPDATE_PREEMPTED;
+        ex_eq(res, "rsi at the upcall: MMU_UPDATE_PREEMPTED", r.gpr[R_SI] & MMU_UPDATE_PREEMPTED,
+              MMU_UPDATE_PREEMPTED);
+        xtf_expect(res, left > 0 && left < N_UPDATES, "rsi at the upcall: no requests left");
+        ex_eq(res, "rdi at the upcall (first request left)", r.gpr[R_DI],
+              (uint64_t)&req[N_UPDATES - left]);
+        ev_note("ev-preempt-mmu-update", "upcall with %lu requests left", left);
+    }
+out:
+    if (n)
+        run_free(first, n);
+    ev_end(res);
+    xtf_success(res);
+}
+
+XTF_TEST(test_ev_preempt_multicall, "ev-preempt-multicall",
+         "a timer preempts a multicall of 20,000 entries, which resumes with the same results")
+{
+    pfn_t first;
+    unsigned n = 0;
+    evtchn_port_t t;
+    struct pvx_record r;
+
+    if (!ev_begin(res, NEED_TRAPS))
+        return;
+    struct multicall_entry *mc = run_alloc(res, N_CALLS * sizeof(*mc), &first, &n);
+    if (!mc)
+        goto out;
+    long version = HYPERVISOR_xen_version(XENVER_version, NULL);
+    for (unsigned i = 0; i < N_CALLS; i++)
+        mc[i] = (struct multicall_entry){ .op = __HYPERVISOR_xen_version, .result = 1,
+                                          .args = { XENVER_version } };
+    uint64_t s0 = ev_now();
+    long rc = HYPERVISOR_multicall(mc, N_CALLS);
+    uint64_t took = ev_now() - s0;
+    unsigned bad = 0;
+    for (unsigned i = 0; i < N_CALLS; i++)
+        bad += mc[i].result != (uint64_t)version;
+    if (!xtf_expect_rc(res, "first run (events masked)", rc, 0) ||
+        !ex_eq(res, "first run: entries with a wrong result", bad, 0))
+        goto out;
+    ev_note("ev-preempt-multicall", "20,000 entries: %lu us", took / 1000);
+    for (unsigned i = 0; i < N_CALLS; i++)
+        mc[i].result = 1;
+    if (!timer_in(res, &t, took / 8))
+        goto out;
+    uint64_t before = pvx_events;
+    vcpu0()->evtchn_upcall_mask = 0;
+    uint64_t t0 = ev_rdtsc();
+    rc = HYPERVISOR_multicall(mc, N_CALLS);
+    uint64_t t1 = ev_rdtsc();
+    vcpu0()->evtchn_upcall_mask = 1;
+    xtf_expect_rc(res, "preempted run", rc, 0);
+    bad = 0;
+    for (unsigned i = 0; i < N_CALLS; i++)
+        bad += mc[i].result != (uint64_t)version;
+    ex_eq(res, "preempted run: entries with a wrong result", bad, 0);
+    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_multicall, &r)) {
+        uint64_t left = r.gpr[R_SI];
+        xtf_expect(res, left > 0 && left < N_CALLS, "rsi at the upcall: no entries left");
+        ex_eq(res, "rdi at the upcall (first entry left)", r.gpr[R_DI],
+              (uint64_t)&mc[N_CALLS - left]);
+        ev_note("ev-preempt-multicall", "upcall with %lu entries left", left);
+    }
+out:
+    if (n)
+        run_free(first, n);
+    ev_end(res);
+    xtf_success(res);
+}
