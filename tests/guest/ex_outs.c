@@ -41,7 +41,10 @@ static long set_iopl(unsigned iopl)
 
 XTF_TEST(ex_outs, "ex-outs", "rep outsb: #GP with IOPL 0, emulated whole with IOPL 1")
 {
-    static uint8_t buf[LEN];
+    /* Two whole pages, page-aligned: what follows in .bss moves by whole pages, so no other
+     * test's data changes its place within a page (ex-syscall-frame's DF check under Xen
+     * 4.17 has been seen to depend on where the harness's kernel stack falls in its page). */
+    static uint8_t buf[2 * 4096] __attribute__((aligned(4096)));
     struct pvx_record r;
     struct xframe f;
     uint64_t v = ~0ULL;

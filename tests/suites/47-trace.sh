@@ -15,7 +15,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/guest/tap.sh
-out=build/tests/46-trace; mkdir -p "$out"
+out=build/tests/47-trace; mkdir -p "$out"
 T=build/tools/pvxtrace
 data=tests/trace
 golden=$data/golden
