@@ -29,9 +29,8 @@ void trace_exception_bounce(unsigned vector, bool has_error, uint32_t error, uin
                             uint64_t cr2);
 /* The vCPU changes between guest kernel and guest user mode. */
 void trace_mode_switch(bool to_user);
-/* Results are passed through: `return trace_validate(..., rc);`.  A validated table's record
- * counts its present entries (all of them were checked). */
-int trace_validate(mfn_t table, unsigned level, int rc);
+/* Results are passed through: `return trace_validate(..., rc);`. */
+int trace_validate(mfn_t table, unsigned level, unsigned checked, int rc);
 int trace_update(mfn_t table, unsigned level, unsigned slot, int rc);
 int trace_pin(uint64_t mfn, unsigned level, int rc);
 int trace_unpin(uint64_t mfn, int rc);
@@ -46,15 +45,17 @@ bool trace_option(const char *opt, size_t klen, const char *val);
 #else
 
 /* Every other build: each hook is a macro that drops its arguments unevaluated (and a
- * result hook gives back its result), so the release and debug hosts are compiled from
- * exactly the source they would be without the hooks.  The traced build checks the calls. */
+ * result hook gives back its result), so the release and debug hosts are compiled from the
+ * source they would be without the hooks.  The one exception, the count of entries a
+ * validation checked, is a local counter the compiler then drops as dead.  The traced
+ * build checks the calls. */
 #define trace_start(domid, vcpu) ((void)0)
 #define trace_hypercall(nr, args, sub) ((void)0)
 #define trace_trap_entry(vector, error, rip) ((void)0)
 #define trace_user_syscall(rip) ((void)0)
 #define trace_exception_bounce(vector, has_error, error, rip, cr2) ((void)0)
 #define trace_mode_switch(to_user) ((void)0)
-#define trace_validate(table, level, rc) (rc)
+#define trace_validate(table, level, checked, rc) ((void)(checked), (rc))
 #define trace_update(table, level, slot, rc) (rc)
 #define trace_pin(mfn, level, rc) (rc)
 #define trace_unpin(mfn, rc) (rc)

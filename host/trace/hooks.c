@@ -9,7 +9,6 @@
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include "host.h"
-#include "mm/page.h"
 #include "lib/string.h"
 #include "printk.h"
 #include "trace.h"
@@ -128,24 +127,10 @@ void trace_mode_switch(bool to_user)
     put(TRC_PVX_MODE, &d, 1);
 }
 
-/* The present guest entries of a table: those a validation checks (all of them when it
- * succeeds; on a refusal, those before the refused one and it). */
-static unsigned present_entries(mfn_t table, unsigned level)
+int trace_validate(mfn_t table, unsigned level, unsigned checked, int rc)
 {
-    const uint64_t *pt = arch_map_frame(table);
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < 512; i++)
-        if ((level != 4 || mm_is_guest_l4_slot(i)) && pte_present(pt[i]))
-            n++;
-    arch_unmap_frame(pt);
-    return n;
-}
-
-int trace_validate(mfn_t table, unsigned level, int rc)
-{
-    uint32_t d[5] = { (uint32_t)mfn_x(table), (uint32_t)(mfn_x(table) >> 32), level,
-                      present_entries(table, level), (uint32_t)rc };
+    uint32_t d[5] = { (uint32_t)mfn_x(table), (uint32_t)(mfn_x(table) >> 32), level, checked,
+                      (uint32_t)rc };
 
     put(TRC_PVX_VALIDATE, d, 5);
     return rc;
