@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "mm/types.h"
 
 struct vcpu;
 struct dom0_entry;
@@ -21,6 +22,14 @@ struct dom0_entry;
  * number.  `in_multicall` as for hypercall_dispatch().
  */
 long arch_do_hypercall(unsigned long nr, const uint64_t args[6], bool in_multicall);
+
+/* A host pointer to `nr` machine-contiguous frames from `first` as one range (a host run of
+ * mm_alloc_host_run: the builder decompresses a kernel into it). */
+void *arch_map_frames(mfn_t first, uint64_t nr);
+
+/* Entry i of the machine's memory map as the firmware or loader gave it (E820 types: 1 RAM,
+ * 2 reserved, 3 ACPI data, 4 ACPI NVS, 5 unusable); false past the last. */
+bool arch_machine_map_entry(unsigned i, uint64_t *addr, uint64_t *size, uint32_t *type);
 
 /* The 4 KiB hypercall page as this machine's guests call it (Xen's stubs). */
 void arch_write_hypercall_page(uint8_t *page);

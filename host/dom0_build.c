@@ -1,9 +1,10 @@
 /*
- * The domain builder.  It reads the guest ELF and its Xen notes (untrusted: elfnote.c checks
- * every field, and a bad image stops the build with the reason), lays the domain out as Xen's
- * dom0 builder does (dom0_layout.c), gives it its memory, loads the kernel, fills the p2m,
- * start_info, shared_info and the hypercall page, and writes the bootstrap pagetables as plain
- * memory.  They are then pinned and loaded through mm_mmuext_op_one(), exactly as a guest
+ * The domain builder.  It unpacks a bzImage's ELF (lib/bzimage.c), reads the guest ELF and its
+ * Xen notes (untrusted: elfnote.c checks every field, and a bad image stops the build with the
+ * reason), lays the domain out as Xen's dom0 builder does (dom0_layout.c), gives it its
+ * memory, loads the kernel and the initrd, fills the p2m, start_info, shared_info and the
+ * hypercall page, and writes the bootstrap pagetables (and those of a p2m placed by INIT_P2M)
+ * as plain memory.  They are then pinned and loaded through mm_mmuext_op_one(), exactly as a guest
  * would do it, so host/mm validates and types every pagetable frame.  Portable: guest frames
  * are reached only through arch_map_frame().
  */
@@ -15,6 +16,7 @@
 #include "elfnote.h"
 #include "host.h"
 #include "hostlib/lib.h"
+#include "lib/bzimage.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
 #include "printk.h"
@@ -27,8 +29,10 @@ struct builder {
     struct domain *d;
     struct dom0_layout l;
     mfn_t p2m_frames[MAX_P2M_FRAMES];
-    pfn_t p2m_first_pfn;
+    uint64_t p2m_pfns[MAX_P2M_FRAMES];      /* the pfn of each p2m page */
     uint64_t nr_p2m_pages;
+    uint64_t walk_pfn;                      /* next pfn while walking a p2m at INIT_P2M */
+    mfn_t walk_table[5];                    /* the table of each level (4: the L4) on that walk */
 };
 
 static struct builder builder;
@@ -73,6 +77,17 @@ static void region_write(const struct builder *b, uint64_t va, const void *src, 
     }
 }
 
+/* The walk of a p2m at INIT_P2M (dom0_layout_walk_p2m), first pass: which pfn each of its
+ * pages gets, its tables taking the pfns in between as in Xen. */
+static void number_p2m_page(void *ctx, unsigned level, uint64_t va)
+{
+    struct builder *b = ctx;
+
+    if (level == 0)
+        b->p2m_pfns[(va - b->l.vphysmap_start) >> PAGE_SHIFT] = b->walk_pfn;
+    b->walk_pfn++;
+}
+
 /*
  * Every pfn gets a frame owned by the domain.  The p2m pages come first (the list is
  * written as frames arrive); the rest are taken for pfns in descending order, so pfn and
@@ -83,27 +98,48 @@ static const char *allocate_memory(struct builder *b)
     struct domain *d = b->d;
     uint64_t nr = b->l.nr_pages;
 
-    b->p2m_first_pfn = va_to_pfn(b, b->l.vphysmap_start);
     b->nr_p2m_pages = (nr * sizeof(uint64_t) + PAGE_SIZE - 1) >> PAGE_SHIFT;
     if (b->nr_p2m_pages > MAX_P2M_FRAMES)
         return "dom0_mem too large for the builder (at most 8 GiB)";
+    if (b->l.p2m_at_base) {
+        b->walk_pfn = b->l.first_p2m_pfn;
+        dom0_layout_walk_p2m(b->l.vphysmap_start, b->l.vphysmap_start + b->nr_p2m_pages *
+                             PAGE_SIZE, number_p2m_page, b);
+    } else {
+        for (uint64_t i = 0; i < b->nr_p2m_pages; i++)
+            b->p2m_pfns[i] = dom0_layout_pfn(&b->l, b->l.vphysmap_start) + i;
+    }
     /* The domain's pages plus shared_info, which Xen does not count in nr_pages. */
     d->mm.max_pages = nr + 1;
-    for (uint64_t i = 0; i < b->nr_p2m_pages; i++)
+    for (uint64_t i = 0; i < b->nr_p2m_pages; i++) {
         if (mm_alloc_domain_frame(&d->mm, &b->p2m_frames[i]) != 0)
             return "out of memory for the p2m list";
+        memset(arch_map_frame(b->p2m_frames[i]), 0xff, PAGE_SIZE);   /* no frame yet */
+    }
     for (uint64_t i = 0; i < b->nr_p2m_pages; i++)
-        set_p2m(b, _pfn(pfn_x(b->p2m_first_pfn) + i), b->p2m_frames[i]);
+        set_p2m(b, _pfn(b->p2m_pfns[i]), b->p2m_frames[i]);
     for (uint64_t pfn = nr; pfn-- > 0; ) {
         mfn_t mfn;
 
-        if (pfn >= pfn_x(b->p2m_first_pfn) && pfn < pfn_x(b->p2m_first_pfn) + b->nr_p2m_pages)
-            continue;
+        if (mfn_valid_raw(pfn_to_mfn(b, _pfn(pfn))))
+            continue;                       /* a p2m page */
         if (mm_alloc_domain_frame(&d->mm, &mfn) != 0)
             return "out of memory for the domain (lower dom0_mem)";
         set_p2m(b, _pfn(pfn), mfn);
     }
     return NULL;
+}
+
+/* The initrd's bytes into its frames: those the region maps at vinitrd_start, or the ones
+ * after the region's when the kernel leaves it unmapped (MOD_START_PFN). */
+static void load_initrd(const struct builder *b, const struct boot_module *initrd)
+{
+    for (uint64_t off = 0; off < initrd->size; off += PAGE_SIZE) {
+        uint64_t n = initrd->size - off < PAGE_SIZE ? initrd->size - off : PAGE_SIZE;
+        pfn_t pfn = _pfn(b->l.initrd_pfn + (off >> PAGE_SHIFT));
+
+        memcpy(arch_map_frame(pfn_to_mfn(b, pfn)), initrd->image + off, n);
+    }
 }
 
 static void load_kernel(struct builder *b, const struct elf_image *img, const struct xen_parms *p)
@@ -165,6 +201,31 @@ static void build_pagetables(struct builder *b)
     }
 }
 
+/* Second pass of the walk: write the tables mapping a p2m at INIT_P2M, as plain memory
+ * like the rest (the pin validates them); its pages writable, as Xen maps them. */
+static void map_p2m_page(void *ctx, unsigned level, uint64_t va)
+{
+    static const unsigned shift[] = { 12, 21, 30, 39 };
+    struct builder *b = ctx;
+    mfn_t mfn = pfn_to_mfn(b, _pfn(b->walk_pfn++));
+    uint64_t *parent = arch_map_frame(b->walk_table[level + 1]);
+
+    parent[(va >> shift[level]) & 511] = (mfn_x(mfn) << PAGE_SHIFT) |
+                                         (level ? LN_PROT : L1_PROT | _PAGE_DIRTY);
+    if (level)
+        b->walk_table[level] = mfn;
+}
+
+static void map_p2m(struct builder *b)
+{
+    if (!b->l.p2m_at_base)
+        return;
+    b->walk_pfn = b->l.first_p2m_pfn;
+    b->walk_table[4] = pt_mfn(b, 0);
+    dom0_layout_walk_p2m(b->l.vphysmap_start, b->l.vphysmap_start + b->nr_p2m_pages *
+                         PAGE_SIZE, map_p2m_page, b);
+}
+
 static const char *pin_and_load(struct builder *b, struct vcpu *v)
 {
     struct mmuext_op op;
@@ -205,8 +266,6 @@ static const char *guest_cmdline(const char *s)
 static void write_start_info(struct builder *b, const char *cmdline, bool pae)
 {
     struct start_info *si = (struct start_info *)region_ptr(b, b->l.vstartinfo_start);
-    uint64_t region_pages = (b->l.v_end - b->l.v_start) >> PAGE_SHIFT;
-    uint64_t order_pages = 1;
 
     _Static_assert(sizeof(struct start_info) <= PAGE_SIZE, "start_info fits one page");
     memset(si, 0, sizeof(*si));
@@ -215,18 +274,21 @@ static void write_start_info(struct builder *b, const char *cmdline, bool pae)
     si->nr_pages = b->l.nr_pages;
     si->shared_info = mfn_x(b->d->shared_info) << PAGE_SHIFT;
     si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    /* The initrd: its address in the region, or (MOD_START_PFN) its first pfn. */
+    if (b->l.initrd_len > 0) {
+        si->mod_start = b->l.vinitrd_start ? b->l.vinitrd_start : b->l.initrd_pfn;
+        si->mod_len = b->l.initrd_len;
+        if (!b->l.vinitrd_start)
+            si->flags |= SIF_MOD_START_PFN;
+    }
     si->pt_base = b->l.vpt_start;
     si->nr_pt_frames = b->l.nr_pt_pages;
     si->mfn_list = b->l.vphysmap_start;
     strlcpy((char *)si->cmd_line, cmdline, sizeof(si->cmd_line));
-    /*
-     * Xen reports the p2m frames outside its first allocation (a power of two covering the
-     * bootstrap region); they are all inside the mapped p2m here, so the range is empty.
-     */
-    while (order_pages < region_pages)
-        order_pages <<= 1;
-    si->first_p2m_pfn = order_pages < b->l.nr_pages ? order_pages : b->l.nr_pages;
-    si->nr_p2m_frames = 0;
+    /* Xen's first allocation (plus an unmapped initrd) ends at first_p2m_pfn; a p2m at
+     * INIT_P2M, with its tables, takes the frames after it. */
+    si->first_p2m_pfn = b->l.first_p2m_pfn;
+    si->nr_p2m_frames = b->l.nr_p2m_frames;
 }
 
 static const char *setup_shared_info(struct domain *d)
@@ -241,18 +303,72 @@ static const char *setup_shared_info(struct domain *d)
 
 /* --- the build, in order -------------------------------------------------------------------- */
 
-const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_module *mod,
-                       uint64_t mem_bytes, struct dom0_entry *e)
-{
-    struct builder *b = &builder;
-    struct elf_image img;
-    struct xen_parms p;
-    const char *err;
+/* --- the kernel's ELF ------------------------------------------------------------------------ */
 
-    printk("pvx: *** Building a PV Dom0 ***\n");
-    err = elf_open(&img, mod->image, mod->size);
-    if (!err)
-        err = elfnote_parse_kernel(&img, &p);
+/* The ELF the kernel is built from: the module itself, or a host run of frames its bzImage
+ * payload was unpacked into, given back once the kernel is loaded. */
+struct kernel_elf {
+    const uint8_t *data;
+    uint64_t size;
+    mfn_t run;
+    uint64_t run_frames;
+};
+
+static uint8_t decomp_work[DECOMP_WORK_SIZE] __attribute__((aligned(DECOMP_WORK_ALIGN)));
+
+/*
+ * As Xen's bzimage_parse: a bzImage's payload is decompressed here and the domain is built
+ * from the ELF inside.  The output needs one contiguous buffer (a match copies from earlier
+ * output: the LZMA2 dictionary is the output itself), which the frame allocator hands out as
+ * a run of free frames for the length of the build.  An ELF module is used where it lies;
+ * a module that is neither is left for elf_open to refuse.
+ */
+static const char *unpack_kernel(const struct boot_module *mod, struct kernel_elf *ke)
+{
+    struct kernel_image k;
+    struct decomp_result r;
+    const char *err = bzimage_probe(mod->image, mod->size, &k);
+
+    *ke = (struct kernel_elf){ mod->image, mod->size, invalid_mfn(), 0 };
+    if (k.kind == KERNEL_ELF)
+        return NULL;
+    if (err)
+        return err;
+    printk("pvx:  bzImage: boot protocol %u.%02u, %s payload of %zu bytes, ELF of %lu bytes\n",
+           k.protocol >> 8, k.protocol & 0xff, k.format == PAYLOAD_XZ ? "xz" : "gzip",
+           k.payload_len, k.elf_size);
+    if (k.elf_size > mm_free_frames() * PAGE_SIZE)
+        return "bzImage: its ELF is larger than the free memory";
+    if (!mm_alloc_host_run((k.elf_size + PAGE_SIZE - 1) >> PAGE_SHIFT, &ke->run))
+        return "bzImage: no run of free memory large enough to unpack it into";
+    ke->run_frames = (k.elf_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    ke->data = arch_map_frames(ke->run, ke->run_frames);
+    ke->size = k.elf_size;
+    r = bzimage_unpack(&k, (void *)ke->data, ke->size, decomp_work, sizeof(decomp_work));
+    if (r.status != DECOMP_OK) {
+        printk("pvx:  bzImage: payload refused at byte %zu of %zu\n", r.in_pos, k.payload_len);
+        return r.msg;
+    }
+    return NULL;
+}
+
+static void release_kernel(struct kernel_elf *ke)
+{
+    if (ke->run_frames)
+        mm_free_host_run(ke->run, ke->run_frames);
+    ke->run_frames = 0;
+}
+
+/* --- the build, in order -------------------------------------------------------------------- */
+
+static const char *build(struct builder *b, struct vcpu *v, const struct elf_image *img,
+                         const struct boot_module *mod, const struct boot_module *initrd,
+                         uint64_t mem_bytes, struct dom0_entry *e)
+{
+    struct domain *d = b->d;
+    struct xen_parms p;
+    const char *err = elfnote_parse_kernel(img, &p);
+
     if (err)
         return err;
     printk("pvx:  Dom0 kernel: 64-bit, PAE, lsb, paddr %#lx -> %#lx\n", p.pstart, p.pend);
@@ -260,11 +376,10 @@ const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_modul
     uint64_t nr_pages = mem_bytes >> PAGE_SHIFT;
     if (nr_pages + 1 > mm_free_frames())
         return "dom0_mem is larger than the free memory";
-    err = dom0_layout_compute(&p, nr_pages, &b->l);
+    err = dom0_layout_compute(&p, nr_pages, initrd ? initrd->size : 0, &b->l);
     if (err)
         return err;
 
-    b->d = d;
     err = allocate_memory(b);
     if (err)
         return err;
@@ -272,10 +387,15 @@ const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_modul
     printk("pvx:  Dom0 alloc.:   %lu pages, pfn 0 at mfn %#lx, pfn %#lx at mfn %#lx\n",
            b->l.nr_pages, mfn_x(pfn_to_mfn(b, _pfn(0))), b->l.nr_pages - 1,
            mfn_x(pfn_to_mfn(b, _pfn(b->l.nr_pages - 1))));
+    if (initrd)
+        printk("pvx:  Init. ramdisk: pfn %#lx->%#lx, %lu bytes\n", b->l.initrd_pfn,
+               b->l.initrd_pfn + b->l.initrd_pages, b->l.initrd_len);
     dom0_layout_print(&b->l, &p);
     printk("pvx: Dom0 has maximum %u VCPUs\n", PVX_MAX_VCPUS);
 
-    load_kernel(b, &img, &p);
+    load_kernel(b, img, &p);
+    if (initrd)
+        load_initrd(b, initrd);
     if (p.virt_hypercall != ELFNOTE_UNSET)
         arch_write_hypercall_page(region_ptr(b, p.virt_hypercall));
     err = setup_shared_info(d);
@@ -283,6 +403,7 @@ const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_modul
         return err;
     write_start_info(b, guest_cmdline(mod->cmdline), elfnote_pae(&p));
     build_pagetables(b);
+    map_p2m(b);
     err = pin_and_load(b, v);
     if (err)
         return err;
@@ -297,4 +418,24 @@ const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_modul
         .stack_mfn = pfn_to_mfn(b, va_to_pfn(b, b->l.vstack_start)),
     };
     return NULL;
+}
+
+const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_module *kernel,
+                       const struct boot_module *initrd, uint64_t mem_bytes,
+                       struct dom0_entry *e)
+{
+    struct builder *b = &builder;
+    struct kernel_elf ke;
+    struct elf_image img;
+    const char *err;
+
+    printk("pvx: *** Building a PV Dom0 ***\n");
+    b->d = d;
+    err = unpack_kernel(kernel, &ke);
+    if (!err)
+        err = elf_open(&img, ke.data, ke.size);
+    if (!err)
+        err = build(b, v, &img, kernel, initrd, mem_bytes, e);
+    release_kernel(&ke);
+    return err;
 }

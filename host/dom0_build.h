@@ -1,5 +1,5 @@
 /*
- * The domain builder: a guest kernel image in, a domain laid out exactly as Xen 4.17's dom0
+ * The domain builder: a guest kernel image (and an initial ramdisk) in, a domain laid out exactly as Xen 4.17's dom0
  * builder lays it out (dom0_layout.h), with its pagetables pinned and loaded, out.
  */
 #ifndef PVX_DOM0_BUILD_H
@@ -23,9 +23,11 @@ struct dom0_entry {
     mfn_t stack_mfn;          /* the boot stack's frame */
 };
 
-/* Build domain `d` with vCPU `v` from `mod`, `mem_bytes` of memory.  NULL with *e filled,
- * or why the build failed (the domain may then hold frames: the caller crashes it). */
-const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_module *mod,
-                       uint64_t mem_bytes, struct dom0_entry *e);
+/* Build domain `d` with vCPU `v` from the kernel module (an ELF, or a bzImage whose ELF is
+ * unpacked first) and the initrd module (NULL: none), `mem_bytes` of memory.  NULL with *e
+ * filled, or why the build failed (the domain may then hold frames: the caller crashes it). */
+const char *dom0_build(struct domain *d, struct vcpu *v, const struct boot_module *kernel,
+                       const struct boot_module *initrd, uint64_t mem_bytes,
+                       struct dom0_entry *e);
 
 #endif

@@ -9,6 +9,7 @@
 #include "dom0_build.h"
 #include "domain.h"
 #include "host.h"
+#include "hypercall.h"
 #include "hostlib/lib.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
@@ -21,7 +22,7 @@ static struct domain dom0;
 static struct vcpu dom0_vcpu0;
 struct vcpu *current;
 
-void domain_build_and_run(const struct boot_module *mod)
+void domain_build_and_run(const struct boot_module *kernel, const struct boot_module *initrd)
 {
     struct dom0_entry entry;
     const char *err;
@@ -38,7 +39,7 @@ void domain_build_and_run(const struct boot_module *mod)
     evtchn_domain_init(&dom0);
     current = &dom0_vcpu0;
 
-    err = dom0_build(&dom0, &dom0_vcpu0, mod, host_opts.dom0_mem, &entry);
+    err = dom0_build(&dom0, &dom0_vcpu0, kernel, initrd, host_opts.dom0_mem, &entry);
     if (err) {
         printk("pvx: cannot build d0: %s\n", err);
         domain_crash(&dom0, "domain build failed");
@@ -89,6 +90,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
     d->is_shutdown = true;
     d->shutdown_reason = reason;
     console_flush_domain(d->mm.domid);
+    hypercall_trace_report();
     printk("pvx: d%u shut down: %s\n", d->mm.domid, shutdown_name(reason));
     arch_domain_release(d);
     arch_timer_program(0);

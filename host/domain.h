@@ -24,12 +24,18 @@ struct vcpu {
     uint64_t runstate_area;           /* VCPUOP_register_runstate_memory_area, 0 = none */
 };
 
+#define GNTTAB_MAX_FRAMES 64  /* Xen 4.17's default max_grant_frames */
+
 struct domain {
     struct mm_domain mm;
     struct vcpu *vcpu[PVX_MAX_VCPUS];
     mfn_t shared_info;        /* owned by the domain, permanently writable-typed */
     uint64_t vm_assist;       /* VMASST_TYPE_* bits the guest enabled */
     struct evtchn_domain evtchn;
+    /* The grant table's frames (grant_table.c): owned by the domain, permanently writable,
+     * like shared_info; not counted in its reservation. */
+    uint32_t nr_grant_frames;
+    mfn_t grant_frames[GNTTAB_MAX_FRAMES];
     bool is_shutdown;
     unsigned shutdown_reason; /* SHUTDOWN_* */
 };

@@ -103,6 +103,13 @@ static const char *take_note(const struct elf_note *n, void *ctx)
     case XEN_ELFNOTE_VIRT_BASE: err = note_number(n, &p->virt_base); break;
     case XEN_ELFNOTE_PADDR_OFFSET: err = note_number(n, &p->elf_paddr_offset); break;
     case XEN_ELFNOTE_HYPERCALL_PAGE: err = note_number(n, &p->virt_hypercall); break;
+    case XEN_ELFNOTE_INIT_P2M: err = note_number(n, &p->p2m_base); break;
+    case XEN_ELFNOTE_MOD_START_PFN: {
+        uint64_t v;
+        err = note_number(n, &v);
+        p->unmapped_initrd = v != 0;
+        break;
+    }
     case XEN_ELFNOTE_SUPPORTED_FEATURES: {
         uint64_t v;
         err = note_number(n, &v);
@@ -126,6 +133,7 @@ const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *
 
     memset(p, 0, sizeof(*p));
     p->virt_base = p->elf_paddr_offset = p->virt_entry = p->virt_hypercall = ELFNOTE_UNSET;
+    p->p2m_base = ELFNOTE_UNSET;
     err = elf_for_each_note(img, take_note, p);
     if (err)
         return err;
@@ -193,6 +201,10 @@ const char *elfnote_parse_kernel(const struct elf_image *img, struct xen_parms *
         (p->virt_hypercall < p->virt_kstart || p->virt_hypercall >= p->virt_kend ||
          (p->virt_hypercall & (PAGE_SIZE - 1))))
         return "HYPERCALL_PAGE is not a page inside the kernel";
+    /* Where INIT_P2M may point is the layout's to check (dom0_layout.c); its alignment is
+     * a property of the note. */
+    if (p->p2m_base != ELFNOTE_UNSET && (p->p2m_base & (PAGE_SIZE - 1)))
+        return "INIT_P2M is not page aligned";
     return NULL;
 }
 

@@ -19,6 +19,8 @@ struct xen_parms {
     char guest_os[32], guest_ver[32], xen_ver[32], loader[32], pae[32], features[256];
     uint64_t virt_base, elf_paddr_offset, virt_entry;
     uint64_t virt_hypercall;          /* ELFNOTE_UNSET: no hypercall page */
+    uint64_t p2m_base;                /* INIT_P2M: where the p2m list goes, or ELFNOTE_UNSET */
+    bool unmapped_initrd;             /* MOD_START_PFN: the initrd is left out of the region */
     uint32_t f_supported, f_required; /* XENFEAT_* bits, from FEATURES and SUPPORTED_FEATURES */
     bool has_supported_features;
     unsigned nr_notes;

@@ -26,7 +26,7 @@ struct boot_mem {
     unsigned nr_reserved;
 };
 
-/* The guest kernel as the loader handed it over. */
+/* A module as the loader handed it over: the guest kernel, or its initial ramdisk. */
 struct boot_module {
     const uint8_t *image;         /* host pointer (direct map) */
     uint64_t size;
@@ -50,7 +50,9 @@ void console_flush_domain(domid_t domid);
 void console_rx_start(void);
 void console_rx_interrupt(void);
 
-/* domain.c: build dom0 from the module and run it (does not return). */
-void domain_build_and_run(const struct boot_module *mod) __attribute__((noreturn));
+/* domain.c: build dom0 from the kernel module and the initrd (NULL: none) and run it (does
+ * not return). */
+void domain_build_and_run(const struct boot_module *kernel, const struct boot_module *initrd)
+    __attribute__((noreturn));
 
 #endif

@@ -296,11 +296,19 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
     case __HYPERVISOR_xen_version:
         rc = do_xen_version((int)a[0], a[1]);
         break;
+    case __HYPERVISOR_memory_op:
+        rc = do_memory_op(a[0], a[1]);
+        break;
+    case __HYPERVISOR_grant_table_op:
+        rc = do_grant_table_op((unsigned)a[0], a[1], (unsigned)a[2]);
+        break;
     default:
         rc = arch_do_hypercall(nr, a, in_multicall);
         break;
     }
     if (!in_multicall)
         audit_after(nr);
+    if (hypercall_trace_on)
+        hypercall_trace(nr, a, rc);
     return rc;
 }

@@ -18,6 +18,12 @@ long hypercall_dispatch(unsigned long nr, const uint64_t args[6], bool in_multic
  * for the guest (sched.c). */
 bool hypercall_preempt_check(void);
 
+/* trace.c (host option trace=hypercalls, which sets hypercall_trace_on): note one call and
+ * its result; list them all. */
+extern bool hypercall_trace_on;
+void hypercall_trace(unsigned long nr, const uint64_t args[6], long rc);
+void hypercall_trace_report(void);
+
 /* Handlers, one per owning module. */
 long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreigndom);
 long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreigndom);
@@ -25,6 +31,8 @@ long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);           
 long do_multicall(uint64_t list, unsigned nr);                                   /* hypercall.c */
 long do_console_io(int cmd, unsigned count, uint64_t buffer);                    /* console.c */
 long do_sched_op(int cmd, uint64_t arg);                                         /* sched.c */
-long do_xen_version(int cmd, uint64_t arg);                                      /* version.c */
+long do_xen_version(int cmd, uint64_t arg);
+long do_memory_op(uint64_t cmd, uint64_t arg);                                    /* memory_op.c */
+long do_grant_table_op(unsigned cmd, uint64_t uop, unsigned count);              /* grant_table.c */                                      /* version.c */
 
 #endif

@@ -18,12 +18,17 @@
 #define PVX_CHANGESET "unknown"
 #endif
 
-/* Features pvx offers a PV dom0: those of Xen 4.17's that pvx implements (MMU_PT_UPDATE_
- * PRESERVE_AD; CLEAR_PAGE and COPY_PAGE), and dom0. */
+/*
+ * Features pvx offers a PV dom0: those of Xen 4.17's that pvx implements (MMU_PT_UPDATE_
+ * PRESERVE_AD; CLEAR_PAGE and COPY_PAGE), dom0, and gnttab_map_avail_bits, a promise about
+ * grant mappings that holds because pvx makes none (one domain, nothing to grant) and
+ * which Linux requires of every PV host ("Xen: feature XENFEAT_gnttab_map_avail_bits not
+ * available!", a panic).  Not offered: memory_op_vnode_supported (no vNUMA).
+ */
 static uint32_t features_submap0(void)
 {
     return (1U << XENFEAT_mmu_pt_update_preserve_ad) | (1U << XENFEAT_highmem_assist) |
-           (1U << XENFEAT_dom0);
+           (1U << XENFEAT_gnttab_map_avail_bits) | (1U << XENFEAT_dom0);
 }
 
 static long copy_string(uint64_t arg, const char *s, size_t size)

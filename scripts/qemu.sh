@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run QEMU the one way pvx runs it, and turn the isa-debug-exit contract into a shell status.
 #
-#   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] [-s FILE [-w REGEX]]
+#   scripts/qemu.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-i] [-I] [-s FILE [-w REGEX]]
 #                   -- <extra qemu args>
 #
+# -I puts this script's standard input on the serial line (an interactive guest console).
 # QEMU_MEM (default 512M) sets the machine's memory.
 # Always: -no-reboot, -display none, serial on stdio (tee'd to LOGFILE if given), the exit
 # device at port 0xf4, under `timeout`.  -i adds `-icount shift=0,sleep=off` (deterministic
@@ -12,13 +13,14 @@
 # the extended REGEX (so a guest can say when it is ready for them).  Exit status: 0 for a clean poweroff (QEMU status 33 = 0x10 written to port 0xf4);
 # otherwise non-zero with one line on stderr saying what happened.
 set -u
-timeout_s=60 log= accel=${ACCEL:-tcg} icount= input= input_after=
+timeout_s=60 log= accel=${ACCEL:-tcg} icount= input= input_after= interactive=
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) timeout_s=$2; shift 2 ;;
     -l) log=$2; shift 2 ;;
     -a) accel=$2; shift 2 ;;
     -i) icount="-icount shift=0,sleep=off"; shift ;;
+    -I) interactive=1; shift ;;
     -s) input=$2; shift 2 ;;
     -w) input_after=$2; shift 2 ;;
     --) shift; break ;;
@@ -49,6 +51,7 @@ cmd=(timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 $cpu $icount -m "
 # output (the log, or a temporary copy of it).  The feeder holds the FIFO open until QEMU
 # ends, so QEMU never sees the end of its input.
 stdin=/dev/null feeder= tmpdir=
+[ -n "$interactive" ] && stdin=/dev/stdin
 if [ -n "$input" ]; then
   tmpdir=$(mktemp -d)
   mkfifo "$tmpdir/serial-in"

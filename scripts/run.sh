@@ -20,8 +20,11 @@
 #   ICOUNT=off          says otherwise; kvm runs without -icount
 #   HOST_ARGS=...       the pvx host's command line (default dom0_mem=32M)
 #   REPORT=DIR          default build/report
+#   GUEST=linux         instead: Debian's kernel under pvx with a shell, as `make boot`
 set -u
 cd "$(dirname "$0")/.."
+# GUEST=linux: Debian's kernel as dom0 with a shell, not the workloads (scripts/boot.sh).
+[ "${GUEST:-pvx}" = linux ] && exec scripts/boot.sh
 workloads=${WORKLOADS:-all}
 iters=${ITERS:-}
 platforms=${PLATFORMS:-pvx}

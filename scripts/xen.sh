@@ -3,8 +3,10 @@
 # reference behaviour for pvx is measured.
 #
 #   scripts/xen.sh [-t SECONDS] [-l LOGFILE] [-a tcg|kvm] [-m DOM0_MEM] [-i] [-q QEMU_ARG]...
-#                  [-s FILE [-w REGEX]] [guest args...]
+#                  [-k KERNEL] [-r INITRD] [-s FILE [-w REGEX]] [guest args...]
 #
+# -k boots another dom0 kernel than build/guest.elf (an ELF or a bzImage, e.g. Debian's
+# /boot/vmlinuz-*); -r adds an initial ramdisk as the second module.
 # -m sets dom0's memory (default 32M), as pvx's dom0_mem= does.  -i runs QEMU with
 # `-icount shift=0,sleep=off` (scripts/qemu.sh -i: the TSC counts instructions); each -q adds
 # one argument to QEMU's command line (e.g. -q -plugin -q build/tools/profile/libprofile.so,...).
@@ -19,6 +21,7 @@
 set -u
 cd "$(dirname "$0")/.."
 timeout_s=120 log= accel=${ACCEL:-tcg} dom0_mem=32M icount= qemu_args=() input_args=()
+kernel=build/guest.elf initrd=
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) timeout_s=$2; shift 2 ;;
@@ -27,6 +30,8 @@ while [ $# -gt 0 ]; do
     -a) accel=$2; shift 2 ;;
     -i) icount=-i; shift ;;
     -q) qemu_args+=("$2"); shift 2 ;;
+    -k) kernel=$2; shift 2 ;;
+    -r) initrd=$2; shift 2 ;;
     -s|-w) input_args+=("$1" "$2"); shift 2 ;;
     --) shift; break ;;
     -*) echo "xen.sh: unknown option '$1'" >&2; exit 2 ;;
@@ -41,7 +46,12 @@ if [ ! -s "$xen_elf" ]; then
   [ -r "$xen_gz" ] || { echo "xen.sh: $xen_gz missing (install xen-hypervisor-4.17-amd64: make deps)" >&2; exit 2; }
   mkdir -p build && gunzip -c "$xen_gz" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf"
 fi
-[ -s build/guest.elf ] || { echo "xen.sh: build/guest.elf missing (run make)" >&2; exit 2; }
+for f in "$kernel" $initrd; do
+  [ -s "$f" ] || { echo "xen.sh: $f missing (run make)" >&2; exit 2; }
+done
+# QEMU's multiboot loader separates modules with commas; a module's text after its file
+# name is its command line.
+modules="$kernel $guest_args${initrd:+,$initrd}"
 
 xen_cmdline="console=com1 com1=115200 dom0_mem=$dom0_mem,max:$dom0_mem dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all"
 mkdir -p build/xen
@@ -51,7 +61,7 @@ mkdir -p build/xen
 start=$(date +%s.%N)
 # Own process group, so the watcher can stop exactly this QEMU and nothing else.
 setsid scripts/qemu.sh -t "$timeout_s" -a "$accel" $icount "${input_args[@]}" -- "${qemu_args[@]}" \
-  -kernel "$xen_elf" -append "$xen_cmdline" -initrd "build/guest.elf $guest_args" \
+  -kernel "$xen_elf" -append "$xen_cmdline" -initrd "$modules" \
   > "$log" 2> "$log.status" &
 qpid=$!
 

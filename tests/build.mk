@@ -5,3 +5,4 @@
 -include tests/unit/insn.mk
 -include tests/unit/decomp.mk
 -include tests/fuzz/decomp.mk
+-include tests/linux/build.mk

@@ -103,6 +103,67 @@ bool mm_alloc_host_frame(mfn_t *out)
     return true;
 }
 
+static bool frame_is_free(const struct page_info *pg)
+{
+    return pg->flags == PGF_RAM && pg->count == 0;
+}
+
+/*
+ * The highest run of `nr` free frames, found in the frame table, then unlinked from the free
+ * list in one pass that keeps the order of the rest.  Both walks are linear in the number of
+ * frames: this is for a few large buffers at boot, not for the paths guests drive.
+ */
+bool mm_alloc_host_run(uint64_t nr, mfn_t *first)
+{
+    uint64_t run = 0, lo = 0, top;
+
+    if (nr == 0 || nr > free_count)
+        return false;
+    for (top = mm_frames; top-- > 0; ) {
+        run = frame_is_free(&mm_frame_table[top]) ? run + 1 : 0;
+        if (run == nr) {
+            lo = top;
+            break;
+        }
+    }
+    if (run != nr)
+        return false;
+    for (uint64_t *link = &free_head; *link != INVALID_MFN_RAW; ) {
+        struct page_info *pg = &mm_frame_table[*link];
+
+        if (*link >= lo && *link < lo + nr) {
+            *link = pg->next_free;
+            pg->next_free = INVALID_MFN_RAW;
+            free_count--;
+        } else {
+            link = &pg->next_free;
+        }
+    }
+    for (uint64_t i = lo; i < lo + nr; i++) {
+        mm_frame_table[i].flags = PGF_RAM | PGF_HOST;
+        mm_frame_table[i].count = 1;
+        arch_m2p()[i] = INVALID_M2P_ENTRY;
+    }
+    *first = _mfn(lo);
+    return true;
+}
+
+void mm_free_host_run(mfn_t first, uint64_t nr)
+{
+    for (uint64_t i = nr; i-- > 0; ) {
+        struct page_info *pg = mm_page(_mfn(mfn_x(first) + i));
+
+        if (pg == NULL || pg->flags != (PGF_RAM | PGF_HOST) || pg->count != 1) {
+            printk("mm: free_host_run of frame %#llx, which no host run holds\n",
+                   (unsigned long long)(mfn_x(first) + i));
+            continue;
+        }
+        pg->count = 0;
+        pg->flags = PGF_RAM;
+        free_list_push(pg);
+    }
+}
+
 int mm_alloc_domain_frame(struct mm_domain *d, mfn_t *out)
 {
     struct page_info *pg;

@@ -50,6 +50,12 @@ uint64_t mm_free_frames(void);
 
 /* A zeroed frame owned by the host (never mappable by a guest).  false when out of memory. */
 bool mm_alloc_host_frame(mfn_t *out);
+/* `nr` machine-contiguous frames owned by the host, *first the lowest, taken from the top of
+ * the free frames; their contents are undefined.  For a large buffer the host needs for a
+ * while (the domain builder's decompressed kernel): false if no run that long is free.
+ * mm_free_host_run gives them back. */
+bool mm_alloc_host_run(uint64_t nr, mfn_t *first);
+void mm_free_host_run(mfn_t first, uint64_t nr);
 /* A zeroed frame owned by `d`, type none.  -XEN_ENOMEM when out of memory or over max_pages. */
 int mm_alloc_domain_frame(struct mm_domain *d, mfn_t *out);
 /* A zeroed frame owned by `d` that permanently holds the writable type (shared_info): the guest

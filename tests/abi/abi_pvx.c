@@ -12,6 +12,8 @@
 #include <public/physdev.h>
 #include <public/vcpu.h>
 #include <public/callback.h>
+#include <public/memory.h>
+#include <public/grant_table.h>
 #include <public/hvm_start_info.h>
 #include <public/trace.h>
 

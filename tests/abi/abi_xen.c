@@ -18,6 +18,8 @@
 #include <xen/physdev.h>
 #include <xen/vcpu.h>
 #include <xen/callback.h>
+#include <xen/memory.h>
+#include <xen/grant_table.h>
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/trace.h>
 

@@ -50,7 +50,7 @@ fuzz-$(1): $(BUILD)/tests/fuzz/$(1)-fuzz
 fuzz: fuzz-$(1)
 endef
 
-$(eval $(call fuzz_target,mm,$(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
+$(eval $(call fuzz_target,mm,$(wildcard host/mm/*.c) host/hypercall.c host/trace.c host/refuse.c \
     tests/unit/fake_arch.c tests/unit/world.c tests/fuzz/fuzz_mm.c))
 $(eval $(call fuzz_target,elf,host/hostlib/elf.c tests/fuzz/fuzz_elf.c))
 $(eval $(call fuzz_target,elfnote,host/elfnote.c host/dom0_layout.c host/hostlib/elf.c \

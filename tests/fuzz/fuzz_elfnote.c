@@ -220,6 +220,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     bool recipe = take(&in, 1) & 1;
     uint64_t nr_pages = take(&in, 8);
+    /* The high half is the initrd's length (up to 4 GiB), the low half the domain's size:
+     * the seeds' layout stays as it was. */
+    uint64_t initrd_len = nr_pages >> 32;
+    nr_pages &= 0xffffffffu;
     if (recipe) {
         build_image(&in);
         err = open_image();
@@ -231,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         err = elfnote_parse_kernel(&img, &p);
     if (err == NULL) {
         check_notes(&p);
-        err = dom0_layout_compute(&p, nr_pages, &l);
+        err = dom0_layout_compute(&p, nr_pages, initrd_len, &l);
         if (err == NULL) {
             const char *broken = layout_check(&p, nr_pages, &l);
             check(broken == NULL, broken ? broken : "");

@@ -175,8 +175,59 @@ tap "pvx: a kernel with XEN_VERSION \"xen-2.0\" is refused" $? "rc $rc"
 boot "$out/trunc.log" "" "$out/truncated.elf"; rc=$?
 grep -qE '^pvx: cannot build d0: ' "$out/trunc.log" && ! grep -q 'PANIC' "$out/trunc.log" &&
   grep -q 'guest crashed (status 39)' "$out/trunc.log"
+r=$?
 tap "pvx: a truncated kernel image is refused with a reason ($(sed -nE 's/^pvx: cannot build d0: //p' "$out/trunc.log"))" \
-    $? "rc $rc"
+    $r "rc $rc"
+
+# bzImages made here around the guest's ELF (Linux's x86 boot protocol: "HdrS" at 0x202, the
+# version at 0x206, setup_sects at 0x1f1, payload_offset/length at 0x248/0x24c): gzip and xz
+# payloads boot; a corrupt payload, another compressor, an old protocol and a payload
+# outside the image are refused by name.  And the guest with an initrd module: the builder
+# maps it after the kernel and the guest reads it back (mod_start, mod_len).
+python3 - "$out" <<'PY'
+import gzip, lzma, struct, sys
+out = sys.argv[1]
+elf = open("build/guest.elf", "rb").read()
+def bz(payload, version=0x020f, off=0, length=None):
+    setup = bytearray(2 * 512)                    # boot sector + setup_sects (1) sectors
+    setup[0x1f1] = 1
+    setup[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", setup, 0x206, version)
+    struct.pack_into("<II", setup, 0x248, off, len(payload) if length is None else length)
+    return bytes(setup) + payload
+gz = gzip.compress(elf, 6, mtime=0)
+xz = lzma.compress(elf, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32,
+                   filters=[{"id": lzma.FILTER_X86}, {"id": lzma.FILTER_LZMA2}])
+bad = bytearray(gz); bad[len(bad) // 2] ^= 0x40
+images = {"bz-gzip": bz(gz), "bz-xz": bz(xz + struct.pack("<I", len(elf))),
+          "bz-corrupt": bz(bytes(bad)), "bz-bzip2": bz(b"BZh91AY&SY" + bytes(64)),
+          "bz-old": bz(gz, version=0x0207), "bz-outside": bz(gz, length=len(gz) + 4096)}
+for name, img in images.items():
+    open(f"{out}/{name}", "wb").write(img)
+open(out + "/initrd.bin", "wb").write(bytes(range(256)) * 40 + b"end")
+PY
+for fmt in gzip xz; do
+  boot "$out/bz-$fmt.log" "dom0_mem=32M" "$out/bz-$fmt exit=poweroff"; rc=$?
+  grep -qE "^pvx:  bzImage: boot protocol 2.15, $fmt payload of [0-9]+ bytes, ELF of $(stat -c %s build/guest.elf) bytes" "$out/bz-$fmt.log" &&
+    [ $rc -eq 0 ] && grep -q 'pagetable walk: .* 0 mismatches' "$out/bz-$fmt.log" &&
+    grep -qE '^pvx: d0 torn down: ' "$out/bz-$fmt.log"
+  tap "pvx: a bzImage with a $fmt payload is unpacked and boots (its host run of frames given back)" $? "rc $rc"
+done
+for case in "bz-corrupt|gzip: " "bz-bzip2|bzImage: payload is bzip2-compressed (only gzip and xz are supported)" \
+            "bz-old|bzImage: boot protocol older than 2.08" "bz-outside|bzImage: payload lies outside the image"; do
+  name=${case%%|*} why=${case#*|}
+  boot "$out/$name.log" "" "$out/$name"; rc=$?
+  grep -qF "pvx: cannot build d0: $why" "$out/$name.log" && ! grep -q 'PANIC' "$out/$name.log" &&
+    grep -q 'guest crashed (status 39)' "$out/$name.log"
+  r=$?
+  tap "pvx: bzImage refused: $(sed -nE 's/^pvx: cannot build d0: //p' "$out/$name.log" | head -1)" $r "rc $rc"
+done
+boot "$out/initrd.log" "dom0_mem=32M" "build/guest.elf exit=poweroff,$out/initrd.bin"; rc=$?
+mod=$(sed -nE 's/^\(d0\) start_info: mod_start (0x[0-9a-f]+) mod_len ([0-9]+).*/\1 \2/p' "$out/initrd.log")
+vi=$(sed -nE 's/^pvx:  Init. ramdisk: ([0-9a-f]+)->([0-9a-f]+)$/\1 \2/p' "$out/initrd.log")
+[ $rc -eq 0 ] && [ -n "$vi" ] && [ "${mod%% *}" = "0x${vi%% *}" ] && [ "${mod#* }" = 10243 ] &&
+  [ $((16#${vi#* } - 16#${vi%% *})) -eq 10243 ]
+tap "pvx: the second module is the initrd, mapped after the kernel (mod_start ${mod%% *}, mod_len ${mod#* })" $? "rc $rc"
 
 # --- tiny hand-made kernels: hostile guests and malformed images -----------------------------
 # Generated here (python3, no toolchain): ELF64 files with Xen notes and a few hand-assembled

@@ -5,7 +5,9 @@
 # chosen so the p2m list, and with it the number of bootstrap pagetable frames and the
 # 4 MiB-rounded region end, differ from one to the next (1536M needs an 8 MiB region).
 # The guest's own pagetable walk must come out clean under both, and the hypercall pages
-# the two hypervisors wrote must be byte for byte the same.
+# the two hypervisors wrote must be byte for byte the same.  "32M+initrd" adds a second
+# module of 10243 bytes: the initial ramdisk, which both map after the kernel ("Init.
+# ramdisk" line, mod_start, mod_len, and the p2m and the rest moved up).
 set -u
 cd "$(dirname "$0")/../.."
 out=build/tests/33-layout-vs-xen; mkdir -p "$out"
@@ -13,20 +15,27 @@ if [ ! -r /boot/xen-4.17-amd64.gz ]; then
   echo "ok - layout vs Xen # SKIP Xen 4.17 not installed (make deps)"
   exit 0
 fi
-fields='(Loaded kernel|Phys-Mach map|Start info|Page tables|Boot stack|TOTAL|ENTRY ADDRESS):'
-for mem in 4M 32M 1G 1536M; do
+fields='(Loaded kernel|Init. ramdisk|Phys-Mach map|Start info|Page tables|Boot stack|TOTAL|ENTRY ADDRESS):'
+head -c 10243 /dev/urandom > "$out/initrd.bin"
+for case in 4M 32M 1G 1536M 32M+initrd; do
+  mem=${case%+*} want=7 initrd= mod=
+  if [ "$case" != "$mem" ]; then want=8 initrd=$out/initrd.bin mod=,$initrd; fi
   export QEMU_MEM=2G
-  scripts/qemu.sh -t 60 -l "$out/pvx-$mem.log" -- -kernel build/host.elf \
-    -append "dom0_mem=$mem" -initrd "build/guest.elf exit=poweroff" > /dev/null 2>&1
-  scripts/xen.sh -t 120 -m "$mem" -l "$out/xen-$mem.log" exit=poweroff > /dev/null 2>&1
-  sed -nE "s/^pvx: +($fields.*)/\1/p" "$out/pvx-$mem.log" | tr -d '\r' | tr -s ' ' > "$out/pvx-$mem.txt"
-  sed -nE "s/^\(XEN\) +($fields.*)/\1/p" "$out/xen-$mem.log" | tr -d '\r' | tr -s ' ' \
-    > "$out/xen-$mem.txt"
+  scripts/qemu.sh -t 60 -l "$out/pvx-$case.log" -- -kernel build/host.elf \
+    -append "dom0_mem=$mem" -initrd "build/guest.elf exit=poweroff$mod" > /dev/null 2>&1
+  scripts/xen.sh -t 120 -m "$mem" ${initrd:+-r "$initrd"} -l "$out/xen-$case.log" exit=poweroff \
+    > /dev/null 2>&1
+  mem=$case
+  # The virtual layout only: Xen's physical "Init. ramdisk" line gives machine addresses.
+  sed -n '/VIRTUAL MEMORY ARRANGEMENT/,/ENTRY ADDRESS/p' "$out/pvx-$mem.log" |
+    sed -nE "s/^pvx: +($fields.*)/\1/p" | tr -d '\r' | tr -s ' ' > "$out/pvx-$mem.txt"
+  sed -n '/VIRTUAL MEMORY ARRANGEMENT/,/ENTRY ADDRESS/p' "$out/xen-$mem.log" |
+    sed -nE "s/^\(XEN\) +($fields.*)/\1/p" | tr -d '\r' | tr -s ' ' > "$out/xen-$mem.txt"
   n=$(wc -l < "$out/xen-$mem.txt")
-  if [ "$n" -eq 7 ] && diff -u "$out/xen-$mem.txt" "$out/pvx-$mem.txt" > "$out/diff-$mem.txt"; then
+  if [ "$n" -eq "$want" ] && diff -u "$out/xen-$mem.txt" "$out/pvx-$mem.txt" > "$out/diff-$mem.txt"; then
     echo "ok - dom0_mem=$mem: pvx layout identical to Xen's ($(grep TOTAL "$out/pvx-$mem.txt"))"
   else
-    echo "not ok - dom0_mem=$mem: layouts differ (Xen printed $n of 7 lines)"
+    echo "not ok - dom0_mem=$mem: layouts differ (Xen printed $n of $want lines)"
     cat "$out/diff-$mem.txt"
   fi
   # What the guest read from start_info, with the two fields that must differ masked: the

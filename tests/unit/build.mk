@@ -38,7 +38,7 @@ $(BUILD)/tests/unit/$(1): $(call objs,$(BUILD)/unit,,$(2) $(UNIT_LIB_SRCS))
 TEST_BINS += $(BUILD)/tests/unit/$(1)
 endef
 
-UNIT_MM_SRCS := $(wildcard host/mm/*.c) host/hypercall.c host/refuse.c \
+UNIT_MM_SRCS := $(wildcard host/mm/*.c) host/hypercall.c host/trace.c host/refuse.c \
                 tests/unit/fake_arch.c tests/unit/world.c tests/unit/helpers.c
 
 $(eval $(call unit_program,mm-unit,$(UNIT_MM_SRCS) tests/unit/test_frames.c tests/unit/test_ops.c tests/unit/main.c))

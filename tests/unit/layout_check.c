@@ -37,10 +37,22 @@ static const char *check_places(const struct xen_parms *p, uint64_t nr_pages,
     if (l->v_start != p->virt_base || l->vkern_start != p->virt_kstart ||
         l->vkern_end != p->virt_kend || l->nr_pages != nr_pages)
         return "the region does not start at VIRT_BASE with the kernel the notes name";
-    if (l->vphysmap_start != up(l->vkern_end, PAGE) ||
+    /* A mapped initrd follows the kernel; an unmapped one, and none, leave no trace. */
+    uint64_t after_kernel = up(l->vkern_end, PAGE), before_p2m = after_kernel;
+    if (l->vinitrd_end > l->vinitrd_start) {
+        if (l->vinitrd_start != after_kernel || l->vinitrd_end - l->vinitrd_start != l->initrd_len)
+            return "the mapped initrd is not its length on the page after the kernel";
+        before_p2m = up(l->vinitrd_end, PAGE);
+    } else if (l->vinitrd_start != 0 || l->vinitrd_end != 0) {
+        return "an empty initrd range that is not 0-0";
+    }
+    /* The p2m: in the region after those, or at INIT_P2M with nothing of it in the region. */
+    uint64_t p2m_base = l->p2m_at_base ? p->p2m_base : before_p2m;
+    if ((p->p2m_base != ELFNOTE_UNSET) != l->p2m_at_base || l->vphysmap_start != p2m_base ||
         l->vphysmap_end - l->vphysmap_start != nr_pages * 8)
-        return "the p2m list is not nr_pages entries on the page after the kernel";
-    if (l->vstartinfo_start != up(l->vphysmap_end, PAGE) ||
+        return "the p2m list is not nr_pages entries where the notes put it";
+    uint64_t after_p2m = l->p2m_at_base ? before_p2m : up(l->vphysmap_end, PAGE);
+    if (l->vstartinfo_start != after_p2m ||
         l->vstartinfo_end - l->vstartinfo_start != sizeof(struct start_info) + DOM0_VGA_INFO_SIZE)
         return "start_info is not on the page after the p2m list";
     if (l->vpt_start != up(l->vstartinfo_end, PAGE) ||
@@ -53,9 +65,12 @@ static const char *check_places(const struct xen_parms *p, uint64_t nr_pages,
 
 static const char *check_order(const struct dom0_layout *l)
 {
+    uint64_t p2m_lo = l->p2m_at_base ? l->vkern_end : l->vphysmap_start;
+    uint64_t p2m_hi = l->p2m_at_base ? l->vkern_end : l->vphysmap_end;
+
     if (!(l->v_start <= l->vkern_start && l->vkern_start < l->vkern_end &&
-          l->vkern_end <= l->vphysmap_start && l->vphysmap_start <= l->vphysmap_end &&
-          l->vphysmap_end <= l->vstartinfo_start && l->vstartinfo_end <= l->vpt_start &&
+          l->vkern_end <= p2m_lo && p2m_lo <= p2m_hi &&
+          p2m_hi <= l->vstartinfo_start && l->vstartinfo_end <= l->vpt_start &&
           l->vpt_end <= l->vstack_start && l->vstack_end <= l->v_end && l->v_start < l->v_end))
         return "the region's parts are out of order, or it wraps";
     if ((l->v_start | l->vphysmap_start | l->vstartinfo_start | l->vpt_start |
@@ -77,6 +92,16 @@ static const char *check_place_in_memory(uint64_t nr_pages, const struct dom0_la
         return "the region overlaps the host's range";
     if ((l->v_end - l->v_start) / PAGE > nr_pages)
         return "the region is larger than the domain";
+    /* Xen's pfns: its first allocation (a power of two covering the region less a mapped
+     * initrd), then an unmapped initrd, then a p2m at INIT_P2M, all inside the domain. */
+    uint64_t region = (l->v_end - l->v_start) / PAGE, pages = (l->initrd_len + PAGE - 1) / PAGE;
+    if (l->vinitrd_end > l->vinitrd_start)
+        region -= pages;
+    if (l->alloc_pages < region || (l->alloc_pages & (l->alloc_pages - 1)) ||
+        (l->alloc_pages > 1 && l->alloc_pages / 2 >= region) || l->initrd_pages != pages ||
+        l->first_p2m_pfn != l->alloc_pages + pages ||
+        l->first_p2m_pfn + l->nr_p2m_frames > nr_pages)
+        return "the pfns are not numbered as Xen numbers them";
     return NULL;
 }
 

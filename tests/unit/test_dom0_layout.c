@@ -38,13 +38,14 @@ static void kernel(uint64_t base, uint64_t kstart, uint64_t kend)
     p.virt_kend = kend;
     p.virt_entry = kstart;
     p.virt_hypercall = ELFNOTE_UNSET;
+    p.p2m_base = ELFNOTE_UNSET;
 }
 
 /* Lay out nr_pages; an accepted layout must keep every promise. */
 static const char *compute(uint64_t nr_pages)
 {
     memset(&l, 0xa5, sizeof(l));
-    const char *err = dom0_layout_compute(&p, nr_pages, &l);
+    const char *err = dom0_layout_compute(&p, nr_pages, 0, &l);
     if (err == NULL) {
         const char *broken = layout_check(&p, nr_pages, &l);
         if (broken)
@@ -442,6 +443,72 @@ static void four_tib_limit(void **state)
     assert_int_equal(l.vphysmap_end - l.vphysmap_start, 8 * GB);
 }
 
+/*
+ * Debian's kernel (linux-image-6.1.0-57-amd64: kernel 0x1000000-0x4a00000 past VIRT_BASE,
+ * INIT_P2M 0x8000000000, MOD_START_PFN) with a 2029056-byte initrd and dom0_mem=256M, as
+ * Xen 4.17 laid it out (suite 35's log, and the pfns Linux printed: "RAMDISK: [mem
+ * 0x08000000-0x081effff]"): 32768 pages of first allocation, the initrd at pfn 0x8000,
+ * the p2m's 3 tables and 128 pages from pfn 0x81f0.
+ */
+static void linux_with_initrd(void **state)
+{
+    (void)state;
+    kernel(0xffffffff80000000, 0xffffffff81000000, 0xffffffff84a00000);
+    p.p2m_base = 0x8000000000;
+    p.unmapped_initrd = true;
+    memset(&l, 0xa5, sizeof(l));
+    assert_null(dom0_layout_compute(&p, 65536, 2029056, &l));
+    assert_null(layout_check(&p, 65536, &l));
+    assert_int_equal(l.vphysmap_start, 0x8000000000);
+    assert_int_equal(l.vphysmap_end, 0x8000080000);
+    assert_int_equal(l.vinitrd_start, 0);
+    assert_int_equal(l.vstartinfo_start, 0xffffffff84a00000);
+    assert_int_equal(l.vpt_start, 0xffffffff84a01000);
+    assert_int_equal(l.vpt_end, 0xffffffff84a2a000);
+    assert_int_equal(l.v_end, 0xffffffff84c00000);
+    assert_int_equal(l.alloc_pages, 32768);
+    assert_int_equal(l.initrd_pfn, 0x8000);
+    assert_int_equal(l.first_p2m_pfn, 0x81f0);
+    assert_int_equal(l.nr_p2m_frames, 131);
+}
+
+/* Without MOD_START_PFN the initrd is mapped after the kernel and the p2m follows it; the
+ * first allocation covers the region less the initrd, whose pfns are those it is mapped at. */
+static void mapped_initrd(void **state)
+{
+    (void)state;
+    kernel(0xffffffff80000000, 0xffffffff80100000, 0xffffffff801d0000);
+    assert_null(dom0_layout_compute(&p, 8192, 5000, &l));
+    assert_null(layout_check(&p, 8192, &l));
+    assert_int_equal(l.vinitrd_start, 0xffffffff801d0000);
+    assert_int_equal(l.vinitrd_end, 0xffffffff801d0000 + 5000);
+    assert_int_equal(l.vphysmap_start, 0xffffffff801d2000);
+    assert_int_equal(l.initrd_pfn, 0x1d0);
+    assert_int_equal(l.first_p2m_pfn, l.alloc_pages + 2);
+    assert_int_equal(l.nr_p2m_frames, 0);
+    /* An initrd that does not fit beside the kernel is refused, not wrapped. */
+    assert_refused(dom0_layout_compute(&p, 8192, UINT64_MAX, &l),
+                   "dom0_mem is too small for the kernel and the initial ramdisk");
+}
+
+/* INIT_P2M must keep clear of the region's 512 GiB slots and of the host's range. */
+static void p2m_base_refused(void **state)
+{
+    (void)state;
+    kernel(0xffffffff80000000, 0xffffffff80100000, 0xffffffff801d0000);
+    p.p2m_base = 0xffffffff90000000;
+    assert_refused(compute(8192), "INIT_P2M shares a 512 GiB slot with the bootstrap region");
+    p.p2m_base = 0xffffffff80100000;
+    assert_refused(compute(8192), "INIT_P2M overlaps the bootstrap region");
+    p.p2m_base = 0xffff800000000000;
+    assert_refused(compute(8192), "INIT_P2M puts the p2m list outside the guest's address space");
+    p.p2m_base = 0x00007ffffffff000;
+    assert_refused(compute(8192), "INIT_P2M puts the p2m list outside the guest's address space");
+    p.p2m_base = 0x10000000000;
+    assert_null(compute(8192));
+    assert_int_equal(l.nr_p2m_frames, 3 + 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +527,9 @@ int main(void)
         cmocka_unit_test(non_canonical_region_refused),
         cmocka_unit_test(host_range_refused),
         cmocka_unit_test(four_tib_limit),
+        cmocka_unit_test(linux_with_initrd),
+        cmocka_unit_test(mapped_initrd),
+        cmocka_unit_test(p2m_base_refused),
     };
 
     return cmocka_run_group_tests_name("dom0_layout", tests, NULL, NULL) != 0;

@@ -53,6 +53,41 @@ static void alloc_refuses_when_memory_runs_out(void **state)
     check_audit();
 }
 
+/* A host run: contiguous, taken off the free list (no later allocation returns one of its
+ * frames), not mappable, and whole again on the free list once given back. */
+static void host_run_is_contiguous_and_given_back(void **state)
+{
+    uint64_t free_before = mm_free_frames(), n = 0;
+    mfn_t run, m, l1 = world_alloc(0);
+
+    (void)state;
+    assert_false(mm_alloc_host_run(free_before + 1, &run));
+    assert_true(mm_alloc_host_run(8, &run));
+    assert_int_equal(mm_free_frames(), free_before - 1 - 8);
+    for (unsigned i = 0; i < 8; i++) {
+        struct mm_frame_state st;
+
+        mm_frame_state(_mfn(mfn_x(run) + i), &st);
+        assert_true(st.host);
+        assert_null(st.owner);
+    }
+    F(l1)[0] = PTE(run, F_P);
+    assert_int_equal(pin(1, l1), -XEN_EBUSY);
+    check_audit();
+    D0->max_pages = ~0ULL;
+    while (mm_alloc_domain_frame(D0, &m) == 0) {
+        assert_true(mfn_x(m) < mfn_x(run) || mfn_x(m) >= mfn_x(run) + 8);
+        n++;
+    }
+    assert_int_equal(n, free_before - 1 - 8);
+    mm_free_host_run(run, 8);
+    assert_int_equal(mm_free_frames(), 8);
+    assert_true(mm_alloc_host_run(8, &m));
+    assert_int_equal(mfn_x(m), mfn_x(run));
+    mm_free_host_run(m, 8);
+    check_audit();
+}
+
 static void host_frame_cannot_be_mapped(void **state)
 {
     mfn_t l1 = world_alloc(0);
@@ -960,6 +995,7 @@ int run_frame_tests(void)
         T(alloc_domain_frame_is_zeroed_and_owned),
         T(alloc_refuses_beyond_max_pages),
         T(alloc_refuses_when_memory_runs_out),
+        T(host_run_is_contiguous_and_given_back),
         T(host_frame_cannot_be_mapped),
         T(shared_frame_maps_writable_but_never_becomes_a_table),
         T(set_m2p_only_for_own_frames),

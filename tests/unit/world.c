@@ -75,6 +75,18 @@ long do_sched_op(int cmd, uint64_t arg)
     return -XEN_ENOSYS;
 }
 
+long do_memory_op(uint64_t cmd, uint64_t arg)
+{
+    (void)cmd; (void)arg;
+    return -XEN_ENOSYS;
+}
+
+long do_grant_table_op(unsigned cmd, uint64_t uop, unsigned count)
+{
+    (void)cmd; (void)uop; (void)count;
+    return -XEN_ENOSYS;
+}
+
 long do_xen_version(int cmd, uint64_t arg)
 {
     (void)cmd; (void)arg;

@@ -235,6 +235,14 @@ void arch_map_frame_outside(mfn_t mfn)
     arch_panic("arch_map_frame: mfn %lx outside the direct map", mfn_x(mfn));
 }
 
+/* The direct map is linear in machine addresses, so a run of frames is one range. */
+void *arch_map_frames(mfn_t first, uint64_t nr)
+{
+    if (mfn_x(first) + nr < mfn_x(first) || mfn_x(first) + nr > arch_directmap_frames)
+        arch_panic("arch_map_frames: mfns %lx+%lx outside the direct map", mfn_x(first), nr);
+    return maddr_to_virt(mfn_x(first) << PAGE_SHIFT);
+}
+
 void arch_flush_tlb_local(void)
 {
     trace_flush_all();

@@ -161,13 +161,16 @@ static bool io_allowed(const struct vcpu *v)
 }
 
 /* Ports the host keeps: the PICs, the PIT and its gate (0x61), its serial console, PCI
- * config.  The RTC/CMOS (0x70/0x71) is the host's too, but emulated below. */
-static bool port_is_hosts(uint16_t port)
+ * config.  The RTC/CMOS (0x70/0x71) is the host's too, but emulated below.  An access of
+ * `size` bytes touches every port in [port, port + size). */
+static bool port_is_hosts(uint16_t port, unsigned size)
 {
-    return (port >= 0x20 && port <= 0x21) || (port >= 0xa0 && port <= 0xa1) ||
-           (port >= 0x40 && port <= 0x43) || port == 0x61 ||
-           (port >= 0x70 && port <= 0x71) ||
-           (port >= 0x3f8 && port <= 0x3ff) || (port >= 0xcf8 && port <= 0xcff);
+    for (unsigned p = port; p < (unsigned)port + size; p++)
+        if ((p >= 0x20 && p <= 0x21) || (p >= 0xa0 && p <= 0xa1) || (p >= 0x40 && p <= 0x43) ||
+            p == 0x61 || (p >= 0x70 && p <= 0x71) || (p >= 0x3f8 && p <= 0x3ff) ||
+            (p >= 0xcf8 && p <= 0xcff))
+            return true;
+    return false;
 }
 
 /*
@@ -209,7 +212,7 @@ static uint32_t port_in(uint16_t port, unsigned size)
 
     if (size == 1 && cmos_emulated(port, false, &v))
         return v;
-    if (!port_is_hosts(port)) {
+    if (!port_is_hosts(port, size)) {
         switch (size) {
         case 1: { uint8_t b; __asm__ volatile("inb %1,%0" : "=a"(b) : "Nd"(port)); v = b; break; }
         case 2: { uint16_t w; __asm__ volatile("inw %1,%0" : "=a"(w) : "Nd"(port)); v = w; break; }
@@ -221,7 +224,7 @@ static uint32_t port_in(uint16_t port, unsigned size)
 
 static void port_out(uint16_t port, unsigned size, uint32_t v)
 {
-    if ((size == 1 && cmos_emulated(port, true, &v)) || port_is_hosts(port))
+    if ((size == 1 && cmos_emulated(port, true, &v)) || port_is_hosts(port, size))
         return;
     switch (size) {
     case 1: __asm__ volatile("outb %b0,%1" :: "a"(v), "Nd"(port)); break;

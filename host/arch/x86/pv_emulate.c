@@ -32,9 +32,10 @@
                          (1u << 24))  /* TSC deadline */
 #define CPUID1_ECX_HYPERVISOR (1u << 31)
 /* Leaf 1 edx: PSE, PGE and PSE36 (a PV guest's pagetables have neither superpages nor
- * global kernel pages), debug store, ACPI thermal, thermal monitor, PBE. */
-#define CPUID1_EDX_HIDE ((1u << 3) | (1u << 13) | (1u << 17) | (1u << 21) | (1u << 22) | \
-                         (1u << 29) | (1u << 31))
+ * global kernel pages), MCE and MCA (pvx has no virtual machine-check MSRs; Xen offers a
+ * vMCE), debug store, ACPI thermal, thermal monitor, PBE. */
+#define CPUID1_EDX_HIDE ((1u << 3) | (1u << 7) | (1u << 13) | (1u << 14) | (1u << 17) | \
+                         (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
 /* Leaf 7 ebx: FSGSBASE (CR4.FSGSBASE is the host's), SMEP/SMAP, INVPCID, RTM/HLE, PQM/PQE. */
 #define CPUID7_EBX_HIDE ((1u << 0) | (1u << 4) | (1u << 7) | (1u << 10) | (1u << 11) | \
                          (1u << 12) | (1u << 15) | (1u << 20))

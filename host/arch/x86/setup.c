@@ -6,6 +6,7 @@
  */
 #include "arch/x86/x86.h"
 #include "host.h"
+#include "hypercall.h"
 #include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
@@ -82,6 +83,8 @@ static void parse_option(const char *opt)
         host_opts.selftest_host_debug = true;
     } else if (klen == 8 && strncmp(opt, "selftest", 8) == 0 && strcmp(val, "exec_guest") == 0) {
         host_opts.selftest_exec_guest = true;
+    } else if (klen == 5 && strncmp(opt, "trace", 5) == 0 && strcmp(val, "hypercalls") == 0) {
+        hypercall_trace_on = true;
     } else if ((klen == 7 && strncmp(opt, "console", 7) == 0) ||
                (klen == 8 && strncmp(opt, "noreboot", 8) == 0) ||
                (klen == 4 && strncmp(opt, "com1", 4) == 0)) {
@@ -141,6 +144,21 @@ static void add_reserved(struct boot_mem *bm, uint64_t start, uint64_t end)
         arch_panic("too many multiboot ranges to keep");
 }
 
+/* The loader's map as it gave it, for XENMEM_machine_memory_map (arch.h). */
+#define MACHINE_MAP_MAX 64
+static struct { uint64_t addr, len; uint32_t type; } machine_map[MACHINE_MAP_MAX];
+static unsigned machine_map_entries;
+
+bool arch_machine_map_entry(unsigned i, uint64_t *addr, uint64_t *size, uint32_t *type)
+{
+    if (i >= machine_map_entries)
+        return false;
+    *addr = machine_map[i].addr;
+    *size = machine_map[i].len;
+    *type = machine_map[i].type;
+    return true;
+}
+
 static void read_memory_map(const struct mb_info *mbi, struct boot_mem *bm)
 {
     if (!(mbi->flags & MBI_MMAP))
@@ -150,6 +168,9 @@ static void read_memory_map(const struct mb_info *mbi, struct boot_mem *bm)
         const struct mb_mmap_entry *e = maddr_to_virt(mbi->mmap_addr + off);
 
         printk("    %016lx - %016lx (%s)\n", e->addr, e->addr + e->len, mmap_type(e->type));
+        if (machine_map_entries < MACHINE_MAP_MAX)
+            machine_map[machine_map_entries++] = (typeof(machine_map[0])){ e->addr, e->len,
+                                                                          e->type };
         if (e->type == 1 && e->len > 0) {
             if (bm->nr_ram < BOOT_MAX_RAM)
                 bm->ram[bm->nr_ram++] = (struct boot_range){ e->addr, e->addr + e->len };
@@ -168,11 +189,22 @@ static void read_memory_map(const struct mb_info *mbi, struct boot_mem *bm)
     add_reserved(bm, mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
 }
 
+/* A module the loader placed; one that ends before it starts is a loader bug (its size
+ * would wrap and void every bound check after it). */
+static void read_module(const struct mb_module *m, unsigned i, struct boot_module *out)
+{
+    if (m->mod_end < m->mod_start)
+        arch_panic("module %u ends (%#x) before it starts (%#x)", i, m->mod_end, m->mod_start);
+    out->image = maddr_to_virt(m->mod_start);
+    out->size = m->mod_end - m->mod_start;
+    out->cmdline = m->string ? maddr_to_virt(m->string) : "";
+}
+
 void host_start(uint32_t mbi_phys, uint32_t magic) __attribute__((noreturn));
 void host_start(uint32_t mbi_phys, uint32_t magic)
 {
     static struct boot_mem bm;
-    struct boot_module mod;
+    struct boot_module mod, initrd;
 
     console_init();
     printk("\npvx: hypervisor starting (pvx host, Xen 4.17 PV ABI subset)\n");
@@ -205,18 +237,15 @@ void host_start(uint32_t mbi_phys, uint32_t magic)
             add_reserved(&bm, mods[i].string, mods[i].string + strlen(s) + 1);
         printk("pvx: module %u: %08x-%08x '%s'\n", i, mods[i].mod_start, mods[i].mod_end, s);
     }
+    if (mbi->mods_count > 2)
+        printk("pvx: only modules 0 (the kernel) and 1 (its initrd) are used\n");
+    read_module(&mods[0], 0, &mod);
     if (mbi->mods_count > 1)
-        printk("pvx: only module 0 is used (no initrd support yet)\n");
-    if (mods[0].mod_end < mods[0].mod_start)
-        arch_panic("module 0 ends (%#x) before it starts (%#x)", mods[0].mod_end,
-                   mods[0].mod_start);
-    mod.image = maddr_to_virt(mods[0].mod_start);
-    mod.size = mods[0].mod_end - mods[0].mod_start;
-    mod.cmdline = mods[0].string ? maddr_to_virt(mods[0].string) : "";
+        read_module(&mods[1], 1, &initrd);
 
     arch_memory_init(&bm);
     arch_gdt_window_init();
     arch_time_init();
     time_init();
-    domain_build_and_run(&mod);
+    domain_build_and_run(&mod, mbi->mods_count > 1 ? &initrd : NULL);
 }

@@ -20,6 +20,7 @@
 #include "arch.h"
 #include "arch/x86/pv.h"
 #include "domain.h"
+#include "guest_access.h"
 #include "hostlib/lib.h"
 #include "hypercall.h"
 #include "printk.h"
@@ -39,10 +40,27 @@ void arch_vcpu_init(struct vcpu *v)
         a->ldt_mapped[i] = invalid_mfn();
 }
 
+/* As Xen's show_guest_stack: the words at the guest's rsp, read as the guest itself could
+ * (copy_from_guest), up to the first that cannot be. */
+static void dump_guest_stack(const struct cpu_regs *regs)
+{
+    uint64_t w[4];
+
+    for (unsigned line = 0; line < 4; line++) {
+        uint64_t at = regs->rsp + line * sizeof(w);
+
+        if (copy_from_guest(w, at, sizeof(w)) != 0)
+            return;
+        printk("    stack %016lx: %016lx %016lx %016lx %016lx\n", at, w[0], w[1], w[2], w[3]);
+    }
+}
+
 void arch_vcpu_dump(const struct vcpu *v)
 {
-    if (v->arch && v->arch->regs)
+    if (v->arch && v->arch->regs) {
         arch_dump_regs(v->arch->regs);
+        dump_guest_stack(v->arch->regs);
+    }
 }
 
 /* The L4 for the vCPU's mode.  mm loads the kernel L4 itself on NEW_BASEPTR; this only
