@@ -20,6 +20,7 @@
 #include "guest_access.h"
 #include "printk.h"
 #include "refuse.h"
+#include "trace.h"
 
 #if defined(PVX_DEBUG) && !defined(PVX_DEBUG_AUDIT)
 #define PVX_DEBUG_AUDIT 1
@@ -248,6 +249,7 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
 {
     long rc;
 
+    trace_hypercall(nr, a, in_multicall);
     switch (nr) {
     case __HYPERVISOR_mmu_update:
         rc = check_pt_owner((uint32_t)a[3]);

@@ -33,6 +33,7 @@
 #include "hostlib/lib.h"
 #include "printk.h"
 #include "refuse.h"
+#include "trace.h"
 
 /* Vectors whose hardware exception carries an error code. */
 #define TRAP_HAVE_EC ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | \
@@ -65,6 +66,8 @@ void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32
         vcpu_info(v)->arch.cr2 = v->arch->cr2;
     }
     queue_trap(v, vector, has_error && (TRAP_HAVE_EC & (1u << vector)), error);
+    trace_exception_bounce(vector, v->arch->bounce.flags & TBF_EXCEPTION_ERRCODE, error,
+                           v->arch->regs ? v->arch->regs->rip : 0, v->arch->cr2);
 }
 
 /* `int $n` the trap table allows: no error code, delivered after the instruction. */
