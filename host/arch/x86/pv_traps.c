@@ -160,7 +160,9 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
 
 /* --- the hypercalls that register handlers ------------------------------------------------ */
 
-/* A list of trap_info entries ending with one whose address is 0; NULL clears the table. */
+/* A list of trap_info entries ending with one whose address is 0; NULL clears the table.
+ * The list has no length, so a long one is preempted like a batch (Xen checks after every
+ * entry) and continued from the next entry. */
 long do_set_trap_table(uint64_t list)
 {
     struct arch_vcpu *a = current->arch;
@@ -169,9 +171,14 @@ long do_set_trap_table(uint64_t list)
         memset(a->trap_ctxt, 0, sizeof(a->trap_ctxt));
         return 0;
     }
-    for (;; list += sizeof(struct trap_info)) {
+    for (unsigned i = 0;; i++, list += sizeof(struct trap_info)) {
         struct trap_info ti;
 
+        if (hypercall_preempt_due(i)) {
+            const uint64_t args[6] = { list };
+
+            return hypercall_continue(__HYPERVISOR_set_trap_table, args);
+        }
         if (copy_from_guest(&ti, list, sizeof(ti)) != 0)
             return -XEN_EFAULT;
         if (ti.address == 0)
