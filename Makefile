@@ -1,7 +1,10 @@
 # pvx — one top-level build.  Each part keeps its rules in <part>/build.mk, all built with the
 # one compile rule of mk/rules.mk.
 #   make          build/host.elf, build/host-debug.elf, build/guest.elf and the profiler plugin
-#   make run      boot the guest under the pvx host in QEMU (GUEST=linux: Debian's kernel)
+#   make run      the main job: workloads under the traced pvx host, batched and unbatched,
+#                 compared, with a report in build/report/ (scripts/run.sh, docs/trace.md)
+#   make boot     boot the guest under the pvx host in QEMU and show it (GUEST=linux:
+#                 Debian's kernel; make run GUEST=linux does the same)
 #   make test     build the test programs, run every suite (tests/run.sh); ends with one
 #                 "N passed, N failed, N skipped" line
 #   make fuzz     run every fuzz target longer (FUZZ_SECONDS each)
@@ -22,17 +25,24 @@ include host/build.mk
 include guest/build.mk
 include tests/build.mk
 include tools/profile/build.mk
+include tools/pvxtrace/build.mk
 
-.PHONY: all run test debug deps clean bench bench-pin profile
+.PHONY: all run boot test debug deps clean bench bench-pin profile
 all: $(ALL)
 
 deps:
 	@scripts/deps.sh
 
-# The main job: boot the pvops guest under the pvx host in QEMU; GUEST=linux boots Debian's
-# kernel with the project's busybox initramfs and a shell on the serial line.
+# The main job: the workloads with pvx.batch=off and on under the traced pvx host, both
+# traces decoded and compared, the report in build/report/ (WORKLOADS=, ITERS=, ACCEL=,
+# PLATFORMS=: scripts/run.sh).  GUEST=linux boots Debian's kernel instead, as make boot.
 run: deps all $(if $(filter linux,$(GUEST)),$(LINUX_INITRAMFS))
 	@scripts/run.sh
+
+# Boot the pvops guest under the pvx host in QEMU (GUEST_ARGS=, HOST_ARGS=, ACCEL=); GUEST=linux
+# boots Debian's kernel with the project's busybox initramfs and a shell on the serial line.
+boot: deps all $(if $(filter linux,$(GUEST)),$(LINUX_INITRAMFS))
+	@scripts/boot.sh
 
 test: deps all $(TEST_BINS)
 	@tests/run.sh

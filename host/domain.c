@@ -16,6 +16,7 @@
 #include "printk.h"
 #include "refuse.h"
 #include <public/errno.h>
+#include "trace.h"
 
 static struct domain dom0;
 static struct vcpu dom0_vcpu0;
@@ -26,6 +27,7 @@ void domain_build_and_run(const struct boot_module *kernel, const struct boot_mo
     struct dom0_entry entry;
     const char *err;
 
+    trace_start(0, 0);
     mm_domain_init(&dom0.mm, 0, 0);
     mm_vcpu_init(&dom0.mm, &dom0_vcpu0.mm);
     dom0.vcpu[0] = &dom0_vcpu0;
@@ -98,6 +100,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
     mm_domain_teardown(&d->mm);
     printk("pvx: d%u torn down: %lu frames released, %lu frames free\n", d->mm.domid,
            owned - d->mm.tot_pages, mm_free_frames());
+    trace_dump(d->mm.domid, 0);
     arch_stop_machine(0x10 + reason);
 }
 

@@ -20,6 +20,7 @@
 #include "guest_access.h"
 #include "printk.h"
 #include "refuse.h"
+#include "trace.h"
 
 #if defined(PVX_DEBUG) && !defined(PVX_DEBUG_AUDIT)
 #define PVX_DEBUG_AUDIT 1
@@ -117,17 +118,34 @@ static unsigned done_before(uint64_t done, unsigned *count)
 }
 
 /*
- * Preemption (Xen's hypercall_preempt_check): a long batch stops between two requests when
- * a timer has expired or an event waits for the guest, and is re-issued from the next
- * request once the guest has taken it.  Not inside a multicall, which is preempted between
- * its own entries instead.  Checked every PREEMPT_EVERY requests: the check reads the TSC.
+ * Preemption (Xen's hypercall_preempt_check): a long call stops between two requests when a
+ * timer has expired or an event waits for the guest, and is re-issued from the next request
+ * once the guest has taken it.  Checked every PREEMPT_EVERY requests: the check reads the
+ * TSC.  Inside a multicall the entry's own batch is preempted the same way: its arguments
+ * for the rest are written back into the guest's multicall entry, and the multicall is
+ * re-issued from that entry (Xen's MCSF_call_preempted), so no nesting escapes the check.
  */
 #define PREEMPT_EVERY 16
-static bool in_multicall_now;
 
-static bool preempt_due(unsigned i)
+static struct {
+    bool active;                        /* a multicall entry is running */
+    bool preempted;                     /* ... and asked to be continued, with args: */
+    uint64_t args[6];
+} mc_entry;
+
+bool hypercall_preempt_due(unsigned i)
 {
-    return i != 0 && (i % PREEMPT_EVERY) == 0 && !in_multicall_now && hypercall_preempt_check();
+    return i != 0 && (i % PREEMPT_EVERY) == 0 && hypercall_preempt_check();
+}
+
+long hypercall_continue(unsigned long nr, const uint64_t args[6])
+{
+    if (!mc_entry.active)
+        return arch_hypercall_continue(nr, args);
+    for (unsigned i = 0; i < 6; i++)
+        mc_entry.args[i] = args[i];
+    mc_entry.preempted = true;
+    return 0;                           /* not written back: the entry runs again */
 }
 
 /* Each request in order; the first failure ends the batch, the ones before it stay done. */
@@ -144,11 +162,11 @@ long do_mmu_update(uint64_t reqs, unsigned count, uint64_t done, uint32_t foreig
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmu_update req;
 
-        if (preempt_due(i)) {
+        if (hypercall_preempt_due(i)) {
             const uint64_t args[6] = { reqs + (uint64_t)i * sizeof(req),
                                        (count - i) | MMU_UPDATE_PREEMPTED, done, foreigndom };
             report_done(done, before, i);
-            return arch_hypercall_continue(__HYPERVISOR_mmu_update, args);
+            return hypercall_continue(__HYPERVISOR_mmu_update, args);
         }
         rc = read_elem(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req), whole);
         if (rc == 0)
@@ -175,11 +193,11 @@ long do_mmuext_op(uint64_t ops, unsigned count, uint64_t done, uint32_t foreignd
     for (i = 0; rc == 0 && i < count; i++) {
         struct mmuext_op op;
 
-        if (preempt_due(i)) {
+        if (hypercall_preempt_due(i)) {
             const uint64_t args[6] = { ops + (uint64_t)i * sizeof(op),
                                        (count - i) | MMU_UPDATE_PREEMPTED, done, foreigndom };
             report_done(done, before, i);
-            return arch_hypercall_continue(__HYPERVISOR_mmuext_op, args);
+            return hypercall_continue(__HYPERVISOR_mmuext_op, args);
         }
         rc = read_elem(&op, ops + (uint64_t)i * sizeof(op), sizeof(op), whole);
         if (rc == 0)
@@ -220,15 +238,26 @@ long do_multicall(uint64_t list, unsigned nr)
         uint64_t at = list + (uint64_t)i * sizeof(call);
         uint64_t result_at = at + offsetof(struct multicall_entry, result);
 
-        if (preempt_due(i)) {
+        if (hypercall_preempt_due(i)) {
             const uint64_t args[6] = { at, nr - i };
             return arch_hypercall_continue(__HYPERVISOR_multicall, args);
         }
         if (read_elem(&call, at, sizeof(call), whole) != 0)
             return -XEN_EFAULT;
-        in_multicall_now = true;
+        mc_entry.active = true;
         call.result = (uint64_t)hypercall_dispatch(call.op, call.args, true);
-        in_multicall_now = false;
+        mc_entry.active = false;
+        if (mc_entry.preempted) {
+            const uint64_t args[6] = { at, nr - i };
+
+            mc_entry.preempted = false;
+            for (unsigned k = 0; k < 6; k++)
+                call.args[k] = mc_entry.args[k];
+            if (write_elem(at + offsetof(struct multicall_entry, args), call.args,
+                           sizeof(call.args), whole) != 0)
+                return -XEN_EFAULT;
+            return arch_hypercall_continue(__HYPERVISOR_multicall, args);
+        }
         /* The debug audit: after every entry of a batch of up to AUDIT_EVERY entries, after
          * every AUDIT_EVERY-th of a longer one (a full audit per entry of a 20,000-entry
          * batch would take minutes under TCG); the dispatcher audits at the end. */
@@ -248,6 +277,7 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
 {
     long rc;
 
+    trace_hypercall(nr, a, in_multicall);
     switch (nr) {
     case __HYPERVISOR_mmu_update:
         rc = check_pt_owner((uint32_t)a[3]);

@@ -18,6 +18,15 @@ long hypercall_dispatch(unsigned long nr, const uint64_t args[6], bool in_multic
  * for the guest (sched.c). */
 bool hypercall_preempt_check(void);
 
+/* For a call that works through `i` requests: whether to stop before request i (every 16th,
+ * when hypercall_preempt_check says so). */
+bool hypercall_preempt_due(unsigned i);
+
+/* Stop the current call and re-issue `nr` with `args` once the guest has taken its event
+ * (arch_hypercall_continue); inside a multicall, through the multicall entry.  The caller
+ * returns what this returns. */
+long hypercall_continue(unsigned long nr, const uint64_t args[6]);
+
 /* trace.c (host option trace=hypercalls, which sets hypercall_trace_on): note one call and
  * its result; list them all. */
 extern bool hypercall_trace_on;

@@ -92,6 +92,9 @@ int mc_flush(void)
             for (unsigned i = 0; i < n; i++)
                 mc.entries[i].result = (uint64_t)hrc;
         }
+        for (unsigned i = 0; i < n && pv_tracing; i++)
+            pv_trace_mc_entry(mc.hooks[i], (unsigned)mc.entries[i].op, entry_cmd(i),
+                              entry_batch(i), (long)mc.entries[i].result);
     }
     mc.n = 0;
     rc = check_results(n);

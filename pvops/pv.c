@@ -42,6 +42,11 @@ void pv_pvops_exit_port(bool on)
     pv_exit_port = on;
 }
 
+bool pv_pvops_batched(void)
+{
+    return mc_batching();
+}
+
 void pv_pvops_init(uint64_t boot_cr3, bool batch)
 {
     pv_cr3 = boot_cr3;
@@ -78,6 +83,8 @@ static void queue_mmuext(enum pv_hook hook, unsigned cmd, uint64_t arg1)
     struct mmuext_op *op = s.args;
     *op = (struct mmuext_op){ .cmd = cmd };
     op->arg1.mfn = arg1;
+    if (cmd >= MMUEXT_NEW_BASEPTR && cmd <= MMUEXT_INVLPG_ALL)   /* flushes, invlpgs, cr3 */
+        pv_counts.flushes++;
     *s.mc = (struct multicall_entry){ .op = __HYPERVISOR_mmuext_op,
                                       .args = { (uint64_t)op, 1, 0, DOMID_SELF } };
 }
@@ -89,6 +96,8 @@ static void queue_alias(enum pv_hook hook, pfn_t p, bool writable, uint64_t flus
     struct mc_space s = mc_entry(hook, 0);
     pteval_t v = pte_make(pvenv_pfn_to_mfn(p), PTE_P | PTE_A | PTE_D | PTE_NX |
                                                (writable ? PTE_RW : 0));
+    if (flush & (UVMF_INVLPG | UVMF_TLB_FLUSH))
+        pv_counts.flushes++;
     *s.mc = (struct multicall_entry){ .op = __HYPERVISOR_update_va_mapping,
                                       .args = { (uint64_t)pvenv_pfn_to_virt(p), v, flush } };
 }

@@ -158,6 +158,9 @@ void pv_pvops_shared_info(uint64_t maddr, void *va);
 /* Whether shutdown first tries the exit port (default on); off leaves it to the hypervisor. */
 void pv_pvops_exit_port(bool on);
 
+/* Whether the hypercall backend batches (pvx.batch=on). */
+bool pv_pvops_batched(void);
+
 /*
  * The one door of every hypercall the guest makes (pvops/hypercall.c): `hook` caused it,
  * `nr` is the hypercall, `sub` its command (mmuext cmd, sched op ...), `batch` the number of
@@ -170,6 +173,30 @@ long pv_hypercall(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch,
 /* Count a hypercall that is issued elsewhere (the iret to user mode, from entry.S). */
 void pv_hypercall_count(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch);
 
+/*
+ * The guest's trace (pvops/trace.c; the format is include/public/pvx_trace.h).  The kernel
+ * starts it with pages of its own (pvx.trace=on) and stops it before it writes it out with
+ * pv_trace_dump(), header first, through `out`.  pv_tracing says whether records are kept.
+ */
+extern bool pv_tracing;
+void pv_trace_start(uint8_t *const *pages, unsigned npages);
+void pv_trace_stop(void);
+/* pv_hypercall() with the TSC taken before and after, and the record written. */
+long pv_trace_hypercall(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch,
+                        uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+/* A hypercall that does not return to its caller (the iret to user mode). */
+void pv_trace_noreturn(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch);
+/* An entry of the multicall recorded just before, with the result it came back with. */
+void pv_trace_mc_entry(enum pv_hook hook, unsigned nr, unsigned sub, unsigned batch, long rc);
+/* The kernel was entered: vector (PVX_KENTRY_SYSCALL for a system call), PVX_KENTRY_* flags. */
+void pv_trace_kentry(unsigned vector, unsigned flags);
+/* A workload's window opens (PVX_MARK_BEGIN) or closes (PVX_MARK_END, after `ops`) at `now`. */
+void pv_trace_mark(unsigned flags, const char *name, uint32_t ops, uint64_t now);
+uint64_t pv_trace_records(void);
+uint64_t pv_trace_lost(void);
+void pv_trace_dump(const char *cmdline, unsigned platform, unsigned flags,
+                   void (*out)(const void *p, size_t n));
+
 /* What the hypercall backend issued, per hook.  `entries` counts requests that travelled
  * inside multicalls; `hypercalls` counts traps into the hypervisor. */
 struct pv_counts {
@@ -179,6 +206,8 @@ struct pv_counts {
     uint64_t mc_entries_total;
     uint64_t mc_errors;              /* entries that came back with an error */
     uint64_t total;                  /* all hypercalls */
+    uint64_t flushes;                /* TLB flushes asked for, either backend: flushes,
+                                      * invalidations, cr3 loads (a new base pointer) */
 };
 extern struct pv_counts pv_counts;
 const char *pv_hook_name(enum pv_hook hook);

@@ -8,23 +8,24 @@ XEN_EFI=/boot/xen-4.17-amd64.efi
 XEN_ELF=build/xen-4.17.elf
 
 # bench_boot PLATFORM LOG GUEST_ARGS [QEMU_ARG...]: boot the guest natively, under the pvx
-# host or under Xen 4.17, always with -icount shift=0,sleep=off (the TSC then counts
-# instructions).  The serial output goes to LOG, QEMU's complaints to LOG.err.
+# host or under Xen 4.17, with -icount shift=0,sleep=off (the TSC then counts instructions)
+# unless BENCH_ICOUNT is set empty.  The serial output goes to LOG, QEMU's complaints to
+# LOG.err.
 bench_boot() {
-  local platform=$1 log=$2 args=$3 q
+  local platform=$1 log=$2 args=$3 q icount=${BENCH_ICOUNT--i}
   shift 3
   case $platform in
     native)
-      scripts/qemu.sh -i -t 300 -l "$log" -- "$@" -kernel build/guest.elf -append "$args" \
+      scripts/qemu.sh $icount -t 300 -l "$log" -- "$@" -kernel build/guest.elf -append "$args" \
         > /dev/null 2> "$log.err" ;;
     pvx)
-      scripts/qemu.sh -i -t 300 -l "$log" -- "$@" -kernel build/host.elf \
+      scripts/qemu.sh $icount -t 300 -l "$log" -- "$@" -kernel build/host.elf \
         -append "dom0_mem=32M" -initrd "build/guest.elf $args" > /dev/null 2> "$log.err" ;;
     xen)
       local xq=()
       for q in "$@"; do xq+=(-q "$q"); done
       # shellcheck disable=SC2086
-      scripts/xen.sh -i -t 300 -l "$log" "${xq[@]}" $args > /dev/null 2> "$log.err" ;;
+      scripts/xen.sh $icount -t 300 -l "$log" "${xq[@]}" $args > /dev/null 2> "$log.err" ;;
     *) echo "bench: unknown platform '$platform' (native, pvx or xen)" >&2; return 2 ;;
   esac
 }
@@ -42,6 +43,21 @@ bench_have() {
 bench_lines() {
   tr -d '\r' < "$1" | sed -E 's/^\(d[0-9]+\) //' |
     sed -nE 's/^bench: ([a-z0-9-]+) unit=([a-z]+) n=([0-9]+) batches=([0-9]+) min=([0-9]+) max=([0-9]+) same=([0-9]+) per_unit=([0-9.]+) tsc=([a-z]+)$/\1 \8 \2 \3 \5 \6 \7 \4 \9/p'
+}
+
+# bench_workloads LOG: the workloads' results in LOG (guest/user/bench.c's two lines each),
+# one per workload, as totals over its operations:
+#   NAME OPS TSC/OP HYPERCALLS FLUSHES KERNEL_ENTRIES
+bench_workloads() {
+  tr -d '\r' < "$1" | sed -E 's/^\(d[0-9]+\) //' | awk '
+    $1 == "bench:" && $3 ~ /^ops=/ {
+      for (i = 3; i <= NF; i++) { split($i, kv, "="); v[$2, kv[1]] = kv[2] }
+      order[++n] = $2 }
+    $1 == "bench:" && $3 == "more:" {
+      for (i = 4; i <= NF; i++) { split($i, kv, "="); v[$2, kv[1]] = kv[2] } }
+    END { for (k = 1; k <= n; k++) { w = order[k]
+            print w, v[w, "ops"], v[w, "tsc/op"], v[w, "hypercalls"], v[w, "flushes"],
+                  v[w, "kentries"] } }'
 }
 
 # bench_check LOG: every probe line says the TSC counted instructions (most batches equal);

@@ -8,7 +8,7 @@
 #     -p PORT   gdbstub port (default GDB_PORT or 1234)
 #     -n        start QEMU only and wait; attach with: gdb -x scripts/pvx.gdb
 #     -x FILE   run gdb in batch mode with these commands after the set-up (for scripts)
-#   HOST_ARGS=..., GUEST_ARGS=... as for `make run`; DEBUG_HOST=build/host-debug.elf to
+#   HOST_ARGS=..., GUEST_ARGS=... as for `make boot`; DEBUG_HOST=build/host-debug.elf to
 #   debug the host with the paging audit; TIMEOUT=seconds before QEMU is stopped (3600).
 set -u
 cd "$(dirname "$0")/.."

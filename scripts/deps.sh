@@ -3,8 +3,8 @@
 # the apt-get line to run and fails, so nothing silently lacks a dependency.
 set -eu
 pkgs=(make gcc clang lld binutils gdb iproute2 qemu-system-x86 libcmocka-dev libxen-dev
-      xen-hypervisor-4.17-amd64 libclang-rt-14-dev gnuplot-nox python3 bc gzip xz-utils
-      busybox-static linux-image-amd64)
+      xen-hypervisor-4.17-amd64 xen-utils-common libclang-rt-14-dev gnuplot-nox python3 bc gzip
+      xz-utils busybox-static linux-image-amd64)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

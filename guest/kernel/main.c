@@ -12,6 +12,7 @@
 #include "kernel/tests.h"
 #include "kernel/exec.h"
 #include "kernel/proc.h"
+#include "kernel/trace.h"
 #include "kernel/vm.h"
 #include "pvops.h"
 
@@ -195,6 +196,8 @@ void kmain(void)
                gmem.nr_pages >> 8);
     }
     memory_init();
+    if (gmem.dmap)
+        trace_init();
     crash_on_request();
     if (cmdline_get(boot.cmdline, "test", tests, sizeof(tests))) {
         if (strlen(tests) == sizeof(tests) - 1)
@@ -204,6 +207,7 @@ void kmain(void)
     run_user("user", "usertests");
     run_user("bench", "bench");
     unsigned reason = exit_reason();
+    trace_finish();
     printk("pvx-guest: shutting down (reason %u)\n", reason);
     console_flush();
     pvops->shutdown(reason);

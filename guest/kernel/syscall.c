@@ -10,6 +10,7 @@
 #include "kernel/exec.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/trace.h"
 #include "user/sysnum.h"
 
 static long sys_write(uint64_t fd, uint64_t buf, uint64_t len)
@@ -111,10 +112,36 @@ static long sys_brk(uint64_t addr)
     return (long)addr;
 }
 
+static struct hcstat counters(void)
+{
+    return (struct hcstat){ pv_counts.total, pv_counts.multicalls, pv_counts.mc_entries_total,
+                            pv_counts.flushes, kernel_entries };
+}
+
 static long sys_hcstat(uint64_t uva)
 {
-    struct hcstat s = { pv_counts.total, pv_counts.multicalls, pv_counts.mc_entries_total };
+    struct hcstat s = counters();
     return user_write(uva, &s, sizeof(s));
+}
+
+/* The order makes the window exact (sysnum.h): a copy-on-write fault of the structure is
+ * taken before a beginning reads the counters and after an end has. */
+static long sys_tmark(uint64_t uva)
+{
+    struct tmark t;
+    long rc;
+
+    if (user_read(&t, uva, sizeof(t)) != 0)
+        return -XEN_EFAULT;
+    if (t.flags != TMARK_BEGIN && t.flags != TMARK_END)
+        return -XEN_EINVAL;
+    t.name[sizeof(t.name) - 1] = '\0';
+    if (t.flags == TMARK_BEGIN && (rc = user_write(uva, &t, sizeof(t))) != 0)
+        return rc;
+    t.hc = counters();
+    t.tsc = rdtsc();
+    trace_mark(t.flags, t.name, t.ops, t.tsc);
+    return user_write(uva, &t, sizeof(t));
 }
 
 static long sys_wait(uint64_t status) { return proc_wait(status); }
@@ -144,6 +171,7 @@ void syscall(struct trapframe *tf)
     case SYS_frames:   r = (long)frames_free(); break;
     case SYS_platform: r = boot.platform; break;
     case SYS_ticks:    r = (long)proc_ticks(); break;
+    case SYS_tmark:    r = sys_tmark(a0); break;
     default:           r = -XEN_ENOSYS; break;
     }
     tf->rax = (uint64_t)r;

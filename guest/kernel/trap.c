@@ -5,11 +5,13 @@
  * a report.  User mode is told apart by the return address: user code lives below
  * USER_TOP, the kernel above VIRT_BASE.
  */
+#include <public/pvx_trace.h>
 #include <public/sched.h>
 #include "kernel/boot.h"
 #include "kernel/console.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/trace.h"
 #include "user/sysnum.h"
 
 #define VEC_PF 14
@@ -20,6 +22,7 @@ static __attribute__((__noreturn__)) void kernel_fault(const struct trapframe *t
            tf->vector, tf->error, tf->rip, pvops->read_cr2());
     printk("%s: crashed\n", platform_name());
     console_flush();
+    trace_finish();
     pvops->shutdown(SHUTDOWN_crash);
 }
 
@@ -42,10 +45,16 @@ void trap_exit_account(void)
     pvops->user_return();
 }
 
+uint64_t kernel_entries;
+
 void trap(struct trapframe *tf)
 {
     bool from_user = tf->rip < USER_TOP;
 
+    kernel_entries++;
+    if (pv_tracing)
+        pv_trace_kentry(tf->vector == VEC_SYSCALL ? PVX_KENTRY_SYSCALL : (unsigned)tf->vector,
+                        (from_user ? PVX_KENTRY_USER : 0) | (boot_is_pv() ? PVX_KENTRY_PV : 0));
     if (tf->vector == VEC_SYSCALL) {
         syscall(tf);
     } else if (tf->vector == VEC_TIMER) {

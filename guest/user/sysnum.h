@@ -25,6 +25,7 @@
 #define SYS_frames    16    /* free guest frames */
 #define SYS_platform  17    /* 0 native, 1 pvx, 2 Xen */
 #define SYS_ticks     18    /* timer ticks since processes started (0: no timer) */
+#define SYS_tmark     19    /* tmark(struct tmark *): open or close a measured window */
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -46,6 +47,24 @@ struct hcstat {
     unsigned long hypercalls;       /* traps into the hypervisor */
     unsigned long multicalls;       /* of which multicalls */
     unsigned long mc_entries;       /* requests carried inside multicalls */
+    unsigned long flushes;          /* TLB flushes the kernel asked for (cr3 loads too) */
+    unsigned long kentries;         /* entries into the kernel (system calls, faults, ticks) */
+};
+
+/*
+ * SYS_tmark: open (TMARK_BEGIN) or close (TMARK_END) the measured window `name`: the kernel
+ * reads the counters and the TSC at that instant, records the mark in the guest's trace
+ * (pvx.trace=on), and copies them out.  Faults of the copy itself stay outside the window:
+ * a beginning touches the structure before reading, an end reads before touching.
+ */
+#define TMARK_BEGIN 1
+#define TMARK_END   2
+struct tmark {
+    unsigned flags;                 /* TMARK_BEGIN or TMARK_END */
+    unsigned ops;                   /* TMARK_END: operations done in the window */
+    char name[48];
+    struct hcstat hc;               /* out: the counters at the mark */
+    unsigned long tsc;              /* out: the TSC at the mark */
 };
 #endif
 

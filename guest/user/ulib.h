@@ -48,6 +48,7 @@ static inline int hcstat(struct hcstat *s) { return (int)SYS(SYS_hcstat, s, 0, 0
 static inline long frames(void) { return SYS(SYS_frames, 0, 0, 0); }
 static inline int platform(void) { return (int)SYS(SYS_platform, 0, 0, 0); }
 static inline long ticks(void) { return SYS(SYS_ticks, 0, 0, 0); }
+static inline int tmark(struct tmark *t) { return (int)SYS(SYS_tmark, t, 0, 0); }
 
 /* mmap's failure: a small negative errno in the pointer. */
 static inline bool mmap_failed(void *p) { return (uintptr_t)p >= (uintptr_t)-4096; }

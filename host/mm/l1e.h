@@ -10,6 +10,7 @@
 
 #include <public/errno.h>
 #include "mm/page.h"
+#include "trace.h"
 
 /* Flags a guest may set (Xen's base_disallow_mask inverted); address bits are not flags.
  * L1 also allows _PAGE_GLOBAL; cache attributes (PWT, PCD, PAT) stay refused, as for a
@@ -85,14 +86,14 @@ static inline int mm_mod_l1_entry(struct mm_domain *d, mfn_t table, unsigned idx
         rc = mm_get_l1e_refs(d, gpte);
         if (rc != 0) {
             arch_unmap_frame(pt);
-            return rc;
+            return trace_update(table, 1, idx, rc);
         }
         gpte = mm_adjust_l1e(gpte);
     }
     pt[idx] = gpte;
     arch_unmap_frame(pt);
     mm_put_l1e_refs(old);
-    return 0;
+    return trace_update(table, 1, idx, 0);
 }
 
 #endif

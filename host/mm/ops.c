@@ -8,6 +8,7 @@
 #include <public/errno.h>
 #include "mm/l1e.h"
 #include "guest_access.h"
+#include "trace.h"
 
 /* --- mmu_update ------------------------------------------------------------------------------- */
 
@@ -253,9 +254,10 @@ int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext
     case MMUEXT_PIN_L2_TABLE:
     case MMUEXT_PIN_L3_TABLE:
     case MMUEXT_PIN_L4_TABLE:
-        return pin_table(d, op->arg1.mfn, MM_TYPE_L1 + op->cmd - MMUEXT_PIN_L1_TABLE);
+        return trace_pin(op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1,
+                         pin_table(d, op->arg1.mfn, MM_TYPE_L1 + op->cmd - MMUEXT_PIN_L1_TABLE));
     case MMUEXT_UNPIN_TABLE:
-        return unpin_table(d, op->arg1.mfn);
+        return trace_unpin(op->arg1.mfn, unpin_table(d, op->arg1.mfn));
     case MMUEXT_NEW_BASEPTR:
         return new_baseptr(d, v, op->arg1.mfn);
     case MMUEXT_NEW_USER_BASEPTR:

@@ -31,6 +31,7 @@
  */
 #include <public/errno.h>
 #include "mm/l1e.h"
+#include "trace.h"
 
 /* L2-L4 allow what L1 does but _PAGE_GLOBAL (mm/l1e.h). */
 uint64_t mm_disallowed_flags(unsigned level)
@@ -138,7 +139,7 @@ static uint64_t adjust_entry(unsigned level, uint64_t pte)
 
 int mm_validate_table(struct page_info *pg, unsigned type)
 {
-    unsigned level = type_level(type), i;
+    unsigned level = type_level(type), i, checked = 0;
     mfn_t mfn = mm_page_mfn(pg);
     uint64_t *pt = arch_map_frame(mfn);
     int rc = 0;
@@ -146,6 +147,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
     for (i = 0; i < 512; i++) {
         if (!slot_is_guest(level, i) || !pte_present(pt[i]))
             continue;
+        checked++;                   /* for the trace (host/trace.h): dead without it */
         rc = get_entry_refs(pg, level, pt[i]);
         if (rc != 0)
             break;
@@ -155,7 +157,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
             if (slot_is_guest(level, i))
                 put_entry_refs(pg, level, pt[i]);
         arch_unmap_frame(pt);
-        return rc;
+        return trace_validate(mfn, level, checked, rc);
     }
     for (i = 0; i < 512; i++) {
         if (slot_is_guest(level, i))
@@ -164,7 +166,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
             pt[i] = arch_host_l4e(i);
     }
     arch_unmap_frame(pt);
-    return 0;
+    return trace_validate(mfn, level, checked, 0);
 }
 
 void mm_devalidate_table(struct page_info *pg, unsigned type)
@@ -211,9 +213,11 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     if (level == 1)
         return mm_mod_l1_entry(d, table, idx, gpte, preserve_ad);
     if (!slot_is_guest(level, idx))
-        return REFUSE(-XEN_EINVAL, "L4 update in the host's slots 256-271");
+        return trace_update(table, level, idx,
+                            REFUSE(-XEN_EINVAL, "L4 update in the host's slots 256-271"));
     if (level == 4 && is_user_l4_kernel_slot(idx) && pte_present(gpte) && is_user_l4(d, table))
-        return REFUSE(-XEN_EINVAL, "user L4 may not map guest kernel space");
+        return trace_update(table, level, idx,
+                            REFUSE(-XEN_EINVAL, "user L4 may not map guest kernel space"));
     pt = arch_map_frame(table);
     old = pt[idx];
     if (preserve_ad)
@@ -222,7 +226,7 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
         rc = get_entry_refs(pg, level, gpte);
         if (rc != 0) {
             arch_unmap_frame(pt);
-            return rc;
+            return trace_update(table, level, idx, rc);
         }
         gpte = adjust_entry(level, gpte);
     }
@@ -231,5 +235,5 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     put_entry_refs(pg, level, old);
     if (level >= 2 && pte_present(old))
         mm_flush_tlb();
-    return 0;
+    return trace_update(table, level, idx, 0);
 }

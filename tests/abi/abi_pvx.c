@@ -15,6 +15,7 @@
 #include <public/memory.h>
 #include <public/grant_table.h>
 #include <public/hvm_start_info.h>
+#include <public/trace.h>
 
 #include "abi.h"
 

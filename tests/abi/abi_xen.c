@@ -21,6 +21,7 @@
 #include <xen/memory.h>
 #include <xen/grant_table.h>
 #include <xen/arch-x86/hvm/start_info.h>
+#include <xen/trace.h>
 
 #include "abi.h"
 

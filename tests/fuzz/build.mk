@@ -10,6 +10,8 @@
 #             tests/unit/layout_check.c
 #   insn-fuzz the instruction decoder (host/arch/x86/insn.c): any bytes as guest code, every
 #             promise of insn.h checked on what decodes (seeds: insn-unit --write-seeds)
+#   pvxtrace-fuzz the trace reader (tools/pvxtrace): any bytes as a trace file, every output
+#             run over what it accepts (seeds: small recorded traces)
 #
 #   make fuzz FUZZ_SECONDS=600        every target in turn, each for as long as asked (60 s)
 #   make fuzz-elf FUZZ_SECONDS=600    one target
@@ -55,6 +57,10 @@ $(eval $(call fuzz_target,elfnote,host/elfnote.c host/dom0_layout.c host/hostlib
     tests/unit/elf_image.c tests/unit/log_capture.c tests/unit/layout_check.c \
     tests/fuzz/fuzz_elfnote.c))
 $(eval $(call fuzz_target,insn,host/arch/x86/insn.c tests/fuzz/fuzz_insn.c))
+# the trace reader and every output over what it accepts (tools/pvxtrace, not plot/main)
+$(BUILD)/fuzz/tests/fuzz/fuzz_pvxtrace.o: FUZZ_CFLAGS += -Itools/pvxtrace
+$(eval $(call fuzz_target,pvxtrace,$(filter-out tools/pvxtrace/main.c tools/pvxtrace/plot.c,\
+    $(wildcard tools/pvxtrace/*.c)) tests/fuzz/fuzz_pvxtrace.c))
 
 # Only where clang is installed; 25-fuzz.sh reports a SKIP otherwise.
 ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)

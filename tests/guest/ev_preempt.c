@@ -14,6 +14,18 @@
  * ev-preempt-multicall: the same for a multicall of 20,000 xen_version entries: the
  *   upcall's rip is the multicall's `syscall`, rsi the entries left, rdi the first entry
  *   left; every entry's result and the multicall's 0 are as without the timer.
+ *
+ * ev-preempt-nested: a multicall whose one entry is an mmu_update of 32,768 such requests.
+ *   The entry's own batch is preempted (Xen's MCSF_call_preempted): the upcall's rip is the
+ *   multicall's `syscall`, rsi = 1 entry left, rdi = that entry; the entry's arguments in
+ *   guest memory now say where its batch goes on (args[1] has MMU_UPDATE_PREEMPTED), and
+ *   the multicall completes exactly as the first run did: entry result 0, done = 32,768,
+ *   the same frame contents.  (Xen may also preempt the first run, events masked, for its
+ *   own work; only the results of that run are checked.)
+ *
+ * ev-preempt-trap-table: set_trap_table's list has no length; one of 32,768 entries (all
+ *   the same, as the harness has it) is preempted like a batch: the upcall's rip is
+ *   set_trap_table's `syscall` with rdi = the first entry left, and the call returns 0.
  */
 #include "ev.h"
 
@@ -21,6 +33,7 @@
 #define SYSCALL_OF(nr) ((uint64_t)hypercall_page + (nr) * 32 + 8)
 #define N_UPDATES 100000
 #define N_CALLS   20000
+#define N_NESTED  32768     /* 128 frames of requests: fits in what the tests before freed */
 
 static void run_free(pfn_t first, unsigned n)
 {
@@ -191,6 +204,119 @@ XTF_TEST(test_ev_preempt_multicall, "ev-preempt-multicall",
         ev_note("ev-preempt-multicall", "upcall with %lu entries left", left);
     }
 out:
+    if (n)
+        run_free(first, n);
+    ev_end(res);
+    xtf_success(res);
+}
+
+XTF_TEST(test_ev_preempt_nested, "ev-preempt-nested",
+         "a timer preempts a 32,768-request mmu_update inside a multicall; both resume")
+{
+    struct page dst;
+    pfn_t first;
+    unsigned n = 0, done = 0;
+    evtchn_port_t t;
+    struct pvx_record r;
+    static uint64_t want[PAGE_SIZE / 8];
+    static struct multicall_entry mc;
+
+    if (!ev_begin(res, NEED_TRAPS) || !page_new(res, &dst))
+        return;
+    struct mmu_update *req = run_alloc(res, N_NESTED * sizeof(*req), &first, &n);
+    if (!req)
+        goto out;
+    uint64_t base = virt_to_maddr(dst.va) | MMU_NORMAL_PT_UPDATE;
+    for (unsigned i = 0; i < N_NESTED; i++) {
+        req[i] = (struct mmu_update){ .ptr = base + 8 * (i % 512), .val = i + 1 };
+        want[i % 512] = i + 1;
+    }
+    const struct multicall_entry call = {
+        .op = __HYPERVISOR_mmu_update, .result = 1,
+        .args = { (uint64_t)req, N_NESTED, (uint64_t)&done, DOMID_SELF } };
+    mc = call;
+    uint64_t s0 = ev_now();
+    long rc = HYPERVISOR_multicall(&mc, 1);
+    uint64_t took = ev_now() - s0;
+    if (!xtf_expect_rc(res, "first run (events masked)", rc, 0) ||
+        !ex_eq(res, "first run: entry result", mc.result, 0) ||
+        !ex_eq(res, "first run: done", done, N_NESTED) ||
+        !xtf_expect(res, !memcmp(dst.va, want, PAGE_SIZE), "first run: wrong frame contents"))
+        goto out;
+    memset(dst.va, 0, PAGE_SIZE);
+    done = 0;
+    mc = call;
+    if (!timer_in(res, &t, took / 8))
+        goto out;
+    uint64_t before = pvx_events;
+    vcpu0()->evtchn_upcall_mask = 0;
+    uint64_t t0 = ev_rdtsc();
+    rc = HYPERVISOR_multicall(&mc, 1);
+    uint64_t t1 = ev_rdtsc();
+    vcpu0()->evtchn_upcall_mask = 1;
+    xtf_expect_rc(res, "preempted run", rc, 0);
+    ex_eq(res, "preempted run: entry result", mc.result, 0);
+    ex_eq(res, "preempted run: done", done, N_NESTED);
+    xtf_expect(res, !memcmp(dst.va, want, PAGE_SIZE), "preempted run: wrong frame contents");
+    ex_eq(res, "entry args[1] rewritten: MMU_UPDATE_PREEMPTED", mc.args[1] & MMU_UPDATE_PREEMPTED,
+          MMU_UPDATE_PREEMPTED);
+    uint64_t left = mc.args[1] & ~MMU_UPDATE_PREEMPTED;
+    if (xtf_expect(res, left > 0 && left < N_NESTED, "entry args[1]: no requests left"))
+        ex_eq(res, "entry args[0] (first request left)", mc.args[0],
+              (uint64_t)&req[N_NESTED - left]);
+    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_multicall, &r)) {
+        ex_eq(res, "rsi at the upcall (entries left)", r.gpr[R_SI], 1);
+        ex_eq(res, "rdi at the upcall (the entry)", r.gpr[R_DI], (uint64_t)&mc);
+    }
+out:
+    if (n)
+        run_free(first, n);
+    ev_end(res);
+    xtf_success(res);
+}
+
+XTF_TEST(test_ev_preempt_trap_table, "ev-preempt-trap-table",
+         "a timer preempts a set_trap_table of 32,768 entries, which resumes and returns 0")
+{
+    pfn_t first;
+    unsigned n = 0;
+    evtchn_port_t t;
+    struct pvx_record r;
+
+    if (!ev_begin(res, NEED_TRAPS))
+        return;
+    struct trap_info *list = run_alloc(res, (N_NESTED + 1) * sizeof(*list), &first, &n);
+    if (!list)
+        goto out;
+    /* Vector 0x83 as the harness has it (pvexec_trap_table_reset), so nothing changes. */
+    for (unsigned i = 0; i < N_NESTED; i++)
+        list[i] = (struct trap_info){ .vector = 0x83, .cs = FLAT_KERNEL_CS,
+                                      .address = (unsigned long)(pvx_stubs + 16 * 0x83) };
+    list[N_NESTED] = (struct trap_info){ 0 };
+    uint64_t s0 = ev_now();
+    long rc = HYPERVISOR_set_trap_table(list);
+    uint64_t took = ev_now() - s0;
+    if (!xtf_expect_rc(res, "first run (events masked)", rc, 0))
+        goto out;
+    if (!timer_in(res, &t, took / 8))
+        goto out;
+    uint64_t before = pvx_events;
+    vcpu0()->evtchn_upcall_mask = 0;
+    uint64_t t0 = ev_rdtsc();
+    rc = HYPERVISOR_set_trap_table(list);
+    uint64_t t1 = ev_rdtsc();
+    vcpu0()->evtchn_upcall_mask = 1;
+    xtf_expect_rc(res, "preempted run", rc, 0);
+    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_set_trap_table, &r)) {
+        uint64_t at = r.gpr[R_DI];
+        xtf_expect(res, at > (uint64_t)list && at < (uint64_t)&list[N_NESTED] &&
+                            (at - (uint64_t)list) % sizeof(*list) == 0,
+                   "rdi at the upcall is not an entry of the list");
+        ev_note("ev-preempt-trap-table", "upcall with %lu entries left",
+                (uint64_t)(&list[N_NESTED] - (struct trap_info *)at));
+    }
+out:
+    xtf_expect_rc(res, "the harness's trap table back", pvexec_trap_table_reset(), 0);
     if (n)
         run_free(first, n);
     ev_end(res);

@@ -16,8 +16,10 @@ else
   echo "not ok - ABI table comparison: $bin is missing (run make test, needs libxen-dev)"
 fi
 
-# Coverage: names defined in a header but absent from checks.def.
+# Coverage: names defined in a header but absent from checks.def (headers pvx-only.txt
+# names as a whole are pvx's own formats, with nothing of Xen's to compare).
 for h in include/public/*.h; do
+  grep -q "^$(basename "$h")[[:space:]]" tests/abi/pvx-only.txt && continue
   missing=""
   for m in $(sed -n 's/^#define[[:space:]]\+\([A-Za-z_][A-Za-z0-9_]*\)\([[:space:]].*\)\{0,1\}$/\1/p' "$h"); do
     case "$m" in PVX_PUBLIC_*) continue ;; esac

@@ -4,21 +4,22 @@
 # sequences against two simulated domains, the paging audit after every action), elf-fuzz
 # (any bytes as a kernel image through the ELF reader), elfnote-fuzz (a kernel image and a
 # domain size through the ELF reader, the Xen notes and the dom0 layout, every accepted
-# layout checked) and insn-fuzz (any bytes as guest code through the instruction decoder).
-# No time limit cuts a run short; the counts are chosen for about a minute and a quarter in
-# all on a 2-core machine.  `make fuzz` runs longer.
+# layout checked), insn-fuzz (any bytes as guest code through the instruction decoder) and
+# pvxtrace-fuzz (any bytes as a trace file).  No time limit cuts a run short; the counts are
+# chosen for about a minute and a half in all on a 2-core machine.  `make fuzz` runs longer.
 # One TAP line per target.
 set -u
 cd "$(dirname "$0")/../.."
 
-# Executions per target: mm about 50 s, elfnote about 15 s, elf and insn (small modules)
-# about 5 s each.
+# Executions per target: mm about 50 s, elfnote about 15 s, elf, insn (small modules) and
+# pvxtrace about 5 s each.
 runs_for() {
   case $1 in
     mm) echo 100000 ;;
     elf) echo 2000000 ;;
     elfnote) echo 500000 ;;
     insn) echo 2000000 ;;
+    pvxtrace) echo 50000 ;;
     *) return 1 ;;
   esac
 }

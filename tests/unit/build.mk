@@ -12,6 +12,7 @@
 #   pvops-unit the pvops hypercall backend over a recording fake hypervisor (fake_hv.c)
 #   insn-unit  the instruction decoder, host/arch/x86/insn.c, against the oracle that
 #              tests/unit/insn.mk generates and GNU as assembles
+#   pvxtrace-unit the trace tool's reader and analysis with the host's trace ring
 # Portable host code and lib/ are compiled with their string functions renamed lib_*
 # (lib_names.h) and every program links lib/, so the code under test calls pvx's functions
 # while libc, cmocka and the sanitizers keep their own.
@@ -52,5 +53,10 @@ $(eval $(call unit_program,dom0_layout-unit,host/dom0_layout.c tests/unit/layout
 # hypervisor and kernel (tests/unit/fake_hv.c, which implements pvops' pvenv_* interface).
 $(BUILD)/unit/pvops/%.o $(BUILD)/unit/tests/unit/fake_hv.o \
 $(BUILD)/unit/tests/unit/test_pvops.o: UNIT_CFLAGS += -Ipvops -Iguest
-$(eval $(call unit_program,pvops-unit,pvops/pv.c pvops/multicall.c pvops/hypercall.c tests/unit/fake_hv.c tests/unit/test_pvops.c))
+$(eval $(call unit_program,pvops-unit,pvops/pv.c pvops/multicall.c pvops/hypercall.c pvops/trace.c tests/unit/fake_hv.c tests/unit/test_pvops.c))
 $(eval $(call unit_program,insn-unit,host/arch/x86/insn.c tests/unit/test_insn.c))
+
+# The trace reader and analysis (tools/pvxtrace, all but main.c) with the host's trace
+# ring (host/trace/ring.c), on records the ring writes and on the traces in tests/trace/.
+$(BUILD)/unit/tests/unit/test_pvxtrace.o: UNIT_CFLAGS += -Itools/pvxtrace
+$(eval $(call unit_program,pvxtrace-unit,$(filter-out tools/pvxtrace/main.c,$(wildcard tools/pvxtrace/*.c)) host/trace/ring.c tests/unit/test_pvxtrace.c))

@@ -602,8 +602,10 @@ static void multicall_is_preempted_between_entries(void **state)
         assert_int_equal(mc[i].result, WORLD_XEN_VERSION);
 }
 
-/* Inside a multicall an entry runs to its end: the batch is preempted between entries. */
-static void a_long_entry_of_a_multicall_is_not_preempted(void **state)
+/* Inside a multicall an entry's own batch is preempted too (Xen's MCSF_call_preempted): its
+ * arguments for the rest go back into the guest's entry, which gets no result yet, and the
+ * multicall is continued from that entry. */
+static void a_long_entry_of_a_multicall_is_preempted_through_the_entry(void **state)
 {
     struct mmu_update req[LONG_BATCH];
     struct multicall_entry mc;
@@ -617,8 +619,17 @@ static void a_long_entry_of_a_multicall_is_not_preempted(void **state)
     put_call(&mc, __HYPERVISOR_mmu_update, reqs, LONG_BATCH, 0, DOMID_SELF);
     list = fake_guest_put(4096, &mc, sizeof(mc));
     fake_arch.preempt_at = 1;
-    assert_int_equal(hc(__HYPERVISOR_multicall, list, 1, 0, 0), 0);
-    assert_int_equal(fake_arch.continuations, 0);
+    assert_int_equal(hc(__HYPERVISOR_multicall, list, 1, 0, 0), __HYPERVISOR_multicall);
+    assert_int_equal(fake_arch.continuations, 1);
+    assert_int_equal(fake_arch.continued_nr, __HYPERVISOR_multicall);
+    assert_int_equal(fake_arch.continued_args[0], list);
+    assert_int_equal(fake_arch.continued_args[1], 1);
+    fake_guest_get(4096, &mc, sizeof(mc));
+    assert_int_equal(mc.result, 0x5a5a);                       /* not finished yet */
+    assert_int_equal(mc.args[0], reqs + 16 * sizeof(req[0]));
+    assert_int_equal(mc.args[1], (LONG_BATCH - 16) | PREEMPTED_FLAG);
+    assert_int_equal(fake_m2p[mfn_x(t)], 15);                 /* the first 16 ran, no more */
+    assert_int_equal(resume(), 0);
     fake_guest_get(4096, &mc, sizeof(mc));
     assert_int_equal(mc.result, 0);
     assert_int_equal(fake_m2p[mfn_x(t)], LONG_BATCH - 1);
@@ -757,7 +768,7 @@ int run_ops_tests(void)
         T(mmu_update_is_preempted_and_continued),
         T(mmuext_op_is_preempted_and_continued),
         T(multicall_is_preempted_between_entries),
-        T(a_long_entry_of_a_multicall_is_not_preempted),
+        T(a_long_entry_of_a_multicall_is_preempted_through_the_entry),
     };
 
     return cmocka_run_group_tests_name("mm hypercalls", tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <public/errno.h>
+#include <public/pvx_trace.h>
 #include "fake_hv.h"
 #include "multicall.h"
 
@@ -408,6 +409,109 @@ static void traps_init_installs_entries_and_timer(void **state)
     assert_int_equal(pv_counts.hypercalls[PVH_IRET], 1);
 }
 
+/* --- the guest's trace (pvops/trace.c) ------------------------------------------------------ */
+
+static uint8_t trace_pages[2][4096] __attribute__((aligned(8)));
+static uint8_t *const trace_page_list[2] = { trace_pages[0], trace_pages[1] };
+static uint8_t dumped[3 * 4096];
+static size_t dumped_len;
+
+static void dump_to(const void *p, size_t n)
+{
+    assert_true(dumped_len + n <= sizeof(dumped));
+    memcpy(dumped + dumped_len, p, n);
+    dumped_len += n;
+}
+
+static const struct pvx_trec_hypercall *hc_rec(size_t off)
+{
+    return (const void *)(dumped + sizeof(struct pvx_trace_blob) + off);
+}
+
+/* Each hypercall through the door is one record (hook, number, command, batch, result,
+ * TSC before and after); a multicall's entries follow it; off, nothing is written. */
+static void trace_records_hypercalls_and_entries(void **state)
+{
+    struct tree t;
+    pfn_t x;
+    (void)state;
+    make_tree(&t, true);
+    fake_frame(&x);
+    memset(trace_pages, 0xee, sizeof(trace_pages));
+    pv_trace_start(trace_page_list, 2);
+    ops->lazy_mmu_enter();
+    assert_int_equal(ops->set_pgd(&t.mm.pgd[5], table_entry(x)), 0);
+    ops->lazy_mmu_leave();                               /* one multicall of two */
+    assert_int_equal(ops->flush_tlb_one(0x400000), 0);   /* one mmuext_op */
+    pv_trace_kentry(14, PVX_KENTRY_USER | PVX_KENTRY_PV);
+    pv_trace_mark(PVX_MARK_END, "fork-exit", 20, 1234);
+    pv_trace_stop();
+    assert_false(pv_tracing);
+    assert_int_equal(ops->flush_tlb_one(0x400000), 0);   /* after the stop: not recorded */
+    assert_int_equal(pv_trace_records(), 6);
+    dumped_len = 0;
+    pv_trace_dump("bench=all", 1, PVX_BLOB_BATCH, dump_to);
+
+    const struct pvx_trace_blob *b = (const void *)dumped;
+    assert_memory_equal(b->magic, PVX_TRACE_MAGIC, 8);
+    assert_int_equal(b->kind, PVX_TRACE_GUEST);
+    assert_int_equal(b->records, 6);
+    assert_int_equal(b->lost, 0);
+    assert_string_equal(b->cmdline, "bench=all");
+    assert_int_equal(b->size, 4 * 32 + 16 + 32);
+    assert_int_equal(dumped_len, sizeof(*b) + b->size);
+    const struct pvx_trec_hypercall *mc = hc_rec(0), *e0 = hc_rec(32), *e1 = hc_rec(64),
+                                     *fl = hc_rec(96);
+    assert_int_equal(mc->h.kind, PVX_REC_HYPERCALL);
+    assert_int_equal(mc->h.size, 4);
+    assert_int_equal(mc->nr, __HYPERVISOR_multicall);
+    assert_int_equal(mc->h.hook, PVH_SET_PGD);
+    assert_int_equal(mc->batch, 2);
+    assert_int_equal(mc->rc, 0);
+    assert_true(mc->tsc_after >= mc->h.tsc && mc->h.tsc != 0);
+    assert_int_equal(e0->h.kind, PVX_REC_MC_ENTRY);
+    assert_int_equal(e0->nr, __HYPERVISOR_mmu_update);
+    assert_int_equal(e1->nr, __HYPERVISOR_mmu_update);
+    assert_int_equal(fl->nr, __HYPERVISOR_mmuext_op);
+    assert_int_equal(fl->h.arg, MMUEXT_INVLPG_LOCAL);
+    assert_int_equal(fl->h.hook, PVH_FLUSH_TLB);
+    const struct pvx_trec *k = (const void *)hc_rec(128);
+    assert_int_equal(k->kind, PVX_REC_KENTRY);
+    assert_int_equal(k->arg, 14);
+    assert_int_equal(k->flags, PVX_KENTRY_USER | PVX_KENTRY_PV);
+    const struct pvx_trec_mark *m = (const void *)hc_rec(144);
+    assert_int_equal(m->h.kind, PVX_REC_MARK);
+    assert_int_equal(m->h.size, 4);
+    assert_int_equal(m->h.tsc, 1234);
+    assert_int_equal(m->h.arg, 20);
+    assert_string_equal(m->name, "fork-exit");
+}
+
+/* A record that does not fit in the rest of a page starts the next one after a PAD; when
+ * the last page is full, records are counted as lost and the dump says how many. */
+static void trace_pads_pages_and_counts_lost(void **state)
+{
+    (void)state;
+    pv_trace_start(trace_page_list, 2);
+    pv_trace_kentry(0x100, 0);                           /* 16 bytes: then 32s do not align */
+    for (unsigned i = 0; i < 300; i++)
+        assert_int_equal(ops->flush_tlb_one(0x400000), 0);
+    pv_trace_stop();
+    /* page 0: 16 + 127 * 32 = 4080, a PAD of 16; page 1: 128 records; 44 lost */
+    assert_int_equal(pv_trace_records(), 1 + 127 + 128);
+    assert_int_equal(pv_trace_lost(), 300 - 127 - 128);
+    assert_int_equal(trace_pages[0][4080], PVX_REC_PAD);
+    assert_int_equal(trace_pages[0][4081], 2);
+    dumped_len = 0;
+    pv_trace_dump("", 1, 0, dump_to);
+    const struct pvx_trace_blob *b = (const void *)dumped;
+    assert_int_equal(b->size, 8192);
+    assert_int_equal(b->lost, 45);
+    assert_true(b->first_lost_tsc != 0);
+    pv_trace_start(trace_page_list, 0);                  /* no pages: tracing stays off */
+    assert_false(pv_tracing);
+}
+
 int run_pvops_tests(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +535,8 @@ int run_pvops_tests(void)
         cmocka_unit_test_setup(protect_ptes_batches_present_entries, setup),
         cmocka_unit_test_setup(context_switch_is_one_multicall, setup),
         cmocka_unit_test_setup(traps_init_installs_entries_and_timer, setup),
+        cmocka_unit_test_setup(trace_records_hypercalls_and_entries, setup),
+        cmocka_unit_test_setup(trace_pads_pages_and_counts_lost, setup),
     };
     return cmocka_run_group_tests_name("pvops", tests, NULL, NULL);
 }

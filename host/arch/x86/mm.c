@@ -17,6 +17,7 @@
 #include "arch.h"
 #include "mm/arch.h"
 #include "mm/mm.h"
+#include "trace.h"
 
 #define MB (1ULL << 20)
 #define GB (1ULL << 30)
@@ -242,7 +243,11 @@ void *arch_map_frames(mfn_t first, uint64_t nr)
     return maddr_to_virt(mfn_x(first) << PAGE_SHIFT);
 }
 
-void arch_flush_tlb_local(void) { write_cr3(read_cr3()); }
+void arch_flush_tlb_local(void)
+{
+    trace_flush_all();
+    write_cr3(read_cr3());
+}
 
 /* A new base pointer may map the LDT's addresses elsewhere: what was mapped of it goes, as
  * in Xen's new_guest_cr3. */

@@ -45,6 +45,13 @@ void pv_descriptors_release(struct vcpu *v);
 bool pv_emulate_privileged(struct vcpu *v, struct cpu_regs *regs);
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, uint64_t addr);
 
+/* pv_string_io.c: `outs`/`rep outs`, I/O privilege already checked; elements go out through
+ * port_out.  Always handled (true); rip is left on the instruction when it must run again
+ * (more elements, or the page fault it gave the guest). */
+struct insn;
+bool pv_emulate_outs(struct vcpu *v, struct cpu_regs *regs, const struct insn *in,
+                     void (*port_out)(uint16_t port, unsigned size, uint32_t val));
+
 /* pv_iret.c */
 long do_iret(void);
 

@@ -4,8 +4,9 @@
  *
  *   #GP(0) in the guest        the instruction is decoded (insn.c); what a 64-bit PV kernel
  *                              may do is emulated as Xen 4.17 emulates it (control and debug
- *                              registers, the MSRs Xen shows a PV guest, port I/O and cli/sti
- *                              under the virtual IOPL, wbinvd); anything else stays a #GP.
+ *                              registers, the MSRs Xen shows a PV guest, port I/O (outs:
+ *                              pv_string_io.c) and cli/sti under the virtual IOPL,
+ *                              wbinvd); anything else stays a #GP.
  *   #PF, kernel write to a     the store is decoded, the new entry validated exactly as an
  *   read-only L1 table         mmu_update of that entry would be, applied, and the guest
  *                              resumes after the store; a store mmu_update would refuse
@@ -266,6 +267,8 @@ static bool emulate_one(struct vcpu *v, struct cpu_regs *regs, const struct insn
             port_out(port, in->opsz, (uint32_t)regs->rax);
         return true;
     }
+    case INSN_OUTS:
+        return io_allowed(v) && pv_emulate_outs(v, regs, in, port_out);
     case INSN_CLI:
     case INSN_STI:
         return io_allowed(v);               /* skipped: the event mask is not touched */

@@ -33,6 +33,7 @@
 #include "hostlib/lib.h"
 #include "printk.h"
 #include "refuse.h"
+#include "trace.h"
 
 /* Vectors whose hardware exception carries an error code. */
 #define TRAP_HAVE_EC ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | \
@@ -65,6 +66,8 @@ void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32
         vcpu_info(v)->arch.cr2 = v->arch->cr2;
     }
     queue_trap(v, vector, has_error && (TRAP_HAVE_EC & (1u << vector)), error);
+    trace_exception_bounce(vector, v->arch->bounce.flags & TBF_EXCEPTION_ERRCODE, error,
+                           v->arch->regs ? v->arch->regs->rip : 0, v->arch->cr2);
 }
 
 /* `int $n` the trap table allows: no error code, delivered after the instruction. */
@@ -157,7 +160,9 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
 
 /* --- the hypercalls that register handlers ------------------------------------------------ */
 
-/* A list of trap_info entries ending with one whose address is 0; NULL clears the table. */
+/* A list of trap_info entries ending with one whose address is 0; NULL clears the table.
+ * The list has no length, so a long one is preempted like a batch (Xen checks after every
+ * entry) and continued from the next entry. */
 long do_set_trap_table(uint64_t list)
 {
     struct arch_vcpu *a = current->arch;
@@ -166,9 +171,14 @@ long do_set_trap_table(uint64_t list)
         memset(a->trap_ctxt, 0, sizeof(a->trap_ctxt));
         return 0;
     }
-    for (;; list += sizeof(struct trap_info)) {
+    for (unsigned i = 0;; i++, list += sizeof(struct trap_info)) {
         struct trap_info ti;
 
+        if (hypercall_preempt_due(i)) {
+            const uint64_t args[6] = { list };
+
+            return hypercall_continue(__HYPERVISOR_set_trap_table, args);
+        }
         if (copy_from_guest(&ti, list, sizeof(ti)) != 0)
             return -XEN_EFAULT;
         if (ti.address == 0)

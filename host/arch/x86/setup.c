@@ -10,6 +10,7 @@
 #include "hostlib/lib.h"
 #include "arch.h"
 #include "printk.h"
+#include "trace.h"
 #include "time.h"
 
 #define MULTIBOOT_BOOT_MAGIC 0x2badb002
@@ -88,6 +89,8 @@ static void parse_option(const char *opt)
                (klen == 8 && strncmp(opt, "noreboot", 8) == 0) ||
                (klen == 4 && strncmp(opt, "com1", 4) == 0)) {
         /* Xen options that mean nothing different here: serial console, no reboot. */
+    } else if (trace_option(opt, klen, val)) {
+        /* the traced host's tbuf_size= */
     } else {
         printk("pvx: unknown option '%s' ignored\n", opt);
     }

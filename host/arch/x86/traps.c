@@ -19,6 +19,7 @@
 #include "hypercall.h"
 #include "hostlib/lib.h"
 #include "printk.h"
+#include "trace.h"
 
 static const char *const trap_names[32] = {
     "divide error", "debug", "NMI", "int3", "overflow", "bounds", "invalid opcode",
@@ -290,6 +291,7 @@ static void guest_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
 
+    trace_trap_entry(vec, regs->error_code, regs->rip);
     if (vec == TRAP_nmi)
         return;
     if (vec >= 32 && vec != 0x80) {

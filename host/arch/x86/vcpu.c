@@ -24,6 +24,7 @@
 #include "hostlib/lib.h"
 #include "hypercall.h"
 #include "printk.h"
+#include "trace.h"
 
 static struct arch_vcpu arch_vcpus[PVX_MAX_VCPUS];
 
@@ -76,6 +77,7 @@ void arch_toggle_guest_mode(struct vcpu *v)
         domain_crash(v->domain, "no pagetable for the guest mode the vCPU enters");
     __asm__ volatile("swapgs" ::: "memory");
     v->arch->kernel_mode = kernel;
+    trace_mode_switch(!kernel);
     write_cr3(mfn_x(want) << PAGE_SHIFT);
 }
 
@@ -156,6 +158,7 @@ bool arch_syscall(struct cpu_regs *regs)
     } else if (regs->entry_vector == TRAP_compat_syscall) {
         domain_crash(v->domain, "syscall from 32-bit code: no such hypercall ABI");
     } else {
+        trace_user_syscall(regs->rip);
         pv_inject_syscall(v);
     }
     return exit_step(v, regs);

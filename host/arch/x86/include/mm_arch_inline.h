@@ -9,6 +9,7 @@
 
 #include "layout.h"
 #include "mm/types.h"
+#include "trace.h"
 
 extern uint64_t arch_directmap_frames;          /* frames the direct map covers */
 void arch_map_frame_outside(mfn_t mfn) __attribute__((noreturn));
@@ -26,6 +27,7 @@ static inline void arch_unmap_frame(const void *p) { (void)p; }   /* the map is 
 
 static inline void arch_invlpg(uint64_t va)
 {
+    trace_flush_one(va);
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
