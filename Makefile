@@ -10,6 +10,7 @@
 #   make fuzz     run every fuzz target longer (FUZZ_SECONDS each)
 #   make debug    QEMU paused under gdb with the host's and the guest's symbols (scripts/debug.sh)
 #   make bench    the microbenchmarks in exact instruction counts (docs/bench.md)
+#   make bench-pin  the longest single hypercall: pinning whole pagetable trees (docs/bench.md)
 #   make profile  per-symbol instruction profiles under pvx and Xen (docs/bench.md)
 
 BUILD := build
@@ -26,7 +27,7 @@ include tests/build.mk
 include tools/profile/build.mk
 include tools/pvxtrace/build.mk
 
-.PHONY: all run boot test debug deps clean bench profile
+.PHONY: all run boot test debug deps clean bench bench-pin profile
 all: $(ALL)
 
 deps:
@@ -55,6 +56,11 @@ debug: all
 # (docs/bench.md).  BENCH_ARGS passes options, e.g. BENCH_ARGS="-w" for the wall-clock table.
 bench: deps all
 	@scripts/bench.sh $(BENCH_ARGS)
+
+# The longest single hypercall: one pin of pagetable trees up to all of dom0's free frames,
+# under pvx and Xen, and the worst case per dom0 size (docs/bench.md).  BENCH_PIN_ARGS="-b 4".
+bench-pin: deps all
+	@scripts/bench-pin.sh $(BENCH_PIN_ARGS)
 
 # Where the instructions go: per-symbol profiles of probes under pvx and Xen side by side,
 # e.g. make profile PROBES="null uvm" (docs/bench.md).

@@ -59,6 +59,8 @@ ROWS=(
   "trap|op|exception bounce + iret: int3 in guest kernel mode, handler irets back (native: int3 + iretq)"
   "mov-cr3|op|one emulated mov %cr3,%rax in guest kernel mode (native: the instruction)"
   "ptwr|op|one writable-pagetable store into an own L1 entry, validated and applied (native: PTE store + invlpg)"
+  "pin-l1|entry|one MMUEXT_PIN_L1_TABLE: an L1 of 512 entries mapping one frame writable, validated"
+  "pin-l2|entry|one MMUEXT_PIN_L2_TABLE: an L2 of 512 entries to one pinned L1, validated"
 )
 # The workload rows (guest/user/bench.c), in the order they run.
 WORKLOADS="fork-exit fork-exec ctxsw mmap-touch-munmap-64 pagefault mprotect-64 build"
@@ -153,6 +155,7 @@ ratio() {
 echo
 echo "Probes: instructions per operation (-icount shift=0,sleep=off: exact; every column run twice, identical)"
 echo "$iters operations per batch, smallest of $batches batches; per page = per operation / 64; pvx and Xen with pvx.batch=on"
+echo "pin rows: one pin per batch, per entry = per pin / 512 (longer pins: make bench-pin)"
 echo
 printf '%-10s %-5s %10s %10s %10s %8s  %s\n' probe unit native pvx "Xen 4.17" pvx/Xen "what"
 for row in "${ROWS[@]}"; do

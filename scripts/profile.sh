@@ -129,7 +129,10 @@ for probe in "${probes[@]}"; do
   done
   [ ${#files[@]} -gt 0 ] || continue
   echo
-  echo "== bench-$probe: instructions per iteration of the probe loop ($iters iterations, -icount)"
+  # The window's own count: a probe that times one call per batch runs one iteration.
+  n=$(sed -nE 's/^profile: window [0-9]+: [0-9]+ instructions, ([0-9]+) iterations.*/\1/p' "${files[0]}")
+  n=${n:-$iters}
+  echo "== bench-$probe: instructions per iteration of the probe loop ($n iteration$([ "$n" = 1 ] || echo s), -icount)"
   printf '  %-10s' ""; for p in "${have[@]}"; do printf ' %12s' "$(label "$p")"; done
   [ ${#have[@]} -eq 2 ] && printf ' %9s' "$(label "${have[0]}")/$(label "${have[1]}" | cut -d' ' -f1)"
   echo

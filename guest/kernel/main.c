@@ -180,7 +180,7 @@ static void run_user(const char *key, const char *prog)
 void kmain(void)
 {
     struct pt_check_result walk;
-    char tests[128];
+    char tests[512];
 
     banner();
     if (boot_is_pv())
@@ -199,8 +199,11 @@ void kmain(void)
     if (gmem.dmap)
         trace_init();
     crash_on_request();
-    if (cmdline_get(boot.cmdline, "test", tests, sizeof(tests)))
+    if (cmdline_get(boot.cmdline, "test", tests, sizeof(tests))) {
+        if (strlen(tests) == sizeof(tests) - 1)
+            printk("xtf: the test= list is cut at %zu characters\n", sizeof(tests) - 1);
         xtf_run_list(tests);
+    }
     run_user("user", "usertests");
     run_user("bench", "bench");
     unsigned reason = exit_reason();

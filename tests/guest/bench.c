@@ -42,26 +42,41 @@ static __attribute__((noinline)) long batch(const struct bench *b, uint64_t firs
     return 0;
 }
 
-void bench_run(struct xtf_result *res, const struct bench *b)
+/* `after` (if any), outside the timing, once a batch that ended at iteration `last`
+ * succeeded. */
+static long after_batch(const struct bench *b, bench_op_t after, long rc, uint64_t last,
+                        uint64_t *failed_at)
 {
-    uint64_t iters = arg_u64("iters", 64, 1 << 20);
+    if (rc || after == NULL)
+        return rc;
+    rc = after(b->ctx, last);
+    if (rc)
+        *failed_at = last;
+    return rc;
+}
+
+static void run(struct xtf_result *res, const struct bench *b, uint64_t iters, bench_op_t after)
+{
     unsigned batches = (unsigned)arg_u64("batches", 8, MAX_BATCHES);
     uint64_t delta[MAX_BATCHES], i = 0, failed_at = 0;
     long rc = batch(b, i, iters, &failed_at);             /* warm-up */
 
+    rc = after_batch(b, after, rc, i + iters - 1, &failed_at);
     i += iters;
     for (unsigned k = 0; k < batches && !rc; k++, i += iters) {
         uint64_t t0 = rdtsc();
         rc = batch(b, i, iters, &failed_at);
         delta[k] = rdtsc() - t0;
+        rc = after_batch(b, after, rc, i + iters - 1, &failed_at);
     }
     if (!rc) {
         profile_mark(PROFILE_MARK_START);
         rc = batch(b, i, iters, &failed_at);
         profile_mark(PROFILE_MARK_STOP);
+        rc = after_batch(b, after, rc, i + iters - 1, &failed_at);
     }
     if (rc)
-        return xtf_failure(res, "%s: iteration %lu failed: %ld", b->name, failed_at, rc);
+        return xtf_failure(res, "%s: iteration %lu (or what follows its batch) failed: %ld", b->name, failed_at, rc);
 
     uint64_t min = delta[0], max = delta[0], n = iters * b->units;
     unsigned same = 0;
@@ -76,4 +91,14 @@ void bench_run(struct xtf_result *res, const struct bench *b)
            b->name, b->unit, n, batches, min, max, same, hundredths / 100, hundredths % 100,
            2 * same >= batches ? "exact" : "noisy");
     xtf_success(res);
+}
+
+void bench_run(struct xtf_result *res, const struct bench *b)
+{
+    run(res, b, arg_u64("iters", 64, 1 << 20), NULL);
+}
+
+void bench_run_single(struct xtf_result *res, const struct bench *b, bench_op_t after)
+{
+    run(res, b, 1, after);
 }

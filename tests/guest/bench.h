@@ -37,4 +37,12 @@ struct bench {
  */
 void bench_run(struct xtf_result *res, const struct bench *b);
 
+/*
+ * The same for an operation too long to repeat in a batch (a pin of a whole pagetable
+ * tree): every batch is one call of b->op, whatever `iters=` says, and `after` runs after
+ * each batch, outside the timing, to put back what op changed (an unpin after a pin), so
+ * that every call does the whole work again.  `after` failing is a FAILURE of the probe.
+ */
+void bench_run_single(struct xtf_result *res, const struct bench *b, bench_op_t after);
+
 #endif

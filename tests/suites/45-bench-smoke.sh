@@ -20,16 +20,17 @@ printf 'bench: null unit=op n=64 batches=8 min=90411 max=131072 same=1 per_unit=
 ! bench_check "$out/noisy.log" 2> "$out/noisy.err" && grep -q 'icount' "$out/noisy.err"
 tap "bench: TSC deltas that are not exact are refused, naming -icount" $? "$(cat "$out/noisy.err")"
 
-# The execution-model probes run to the end under the debug host: each operation checks what
-# it did (a handler entry, cr3's value, the entry read back) and the host audits every paging
-# invariant after every hypercall, so a path the host breaks shows here, not first in
-# `make bench`.  A few operations each, without -icount: this checks the paths, not counts.
+# The execution-model and pin probes run to the end under the debug host: each operation
+# checks what it did (a handler entry, cr3's value, the entry read back, a pin's result) and
+# the host audits every paging invariant after every hypercall, so a path the host breaks
+# shows here, not first in `make bench`; the pin probes also take their trees apart again.
+# A few operations each, without -icount: this checks the paths, not counts.
 if [ -f build/host-debug.elf ]; then
-  exec_probes="syscall trap mov-cr3 ptwr"
+  exec_probes="syscall trap mov-cr3 ptwr pin-l1 pin-l2 pin-l2-16 unpin-l2-256"
   scripts/qemu.sh -t 120 -l "$out/exec.log" -- -kernel build/host-debug.elf -append dom0_mem=32M \
     -initrd "build/guest.elf test=$(printf 'bench-%s+' $exec_probes | sed 's/+$//') iters=4 batches=2" \
     > /dev/null 2> "$out/exec.log.err"
-  tap "bench: the execution-model probes boot the debug host to a clean poweroff" $? \
+  tap "bench: the execution-model and pin probes boot the debug host to a clean poweroff" $? \
     "$(cat "$out/exec.log.err")"
   for p in $exec_probes; do
     grep -q "xtf: bench-$p: SUCCESS" "$out/exec.log"
@@ -37,7 +38,7 @@ if [ -f build/host-debug.elf ]; then
       "$(grep -m1 -E "xtf: bench-$p: [A-Z]+.*" "$out/exec.log" | tr -d '\r')"
   done
   ! grep -q "audit failed" "$out/exec.log"
-  tap "bench: no paging invariant violated by the execution-model probes" $? \
+  tap "bench: no paging invariant violated by the execution-model and pin probes" $? \
     "$(grep -m1 'audit failed' "$out/exec.log")"
 else
   echo "not ok - bench: build/host-debug.elf missing (make)"
