@@ -120,10 +120,12 @@ static unsigned done_before(uint64_t done, unsigned *count)
 /*
  * Preemption (Xen's hypercall_preempt_check): a long call stops between two requests when a
  * timer has expired or an event waits for the guest, and is re-issued from the next request
- * once the guest has taken it.  Checked every PREEMPT_EVERY requests: the check reads the
- * TSC.  Inside a multicall the entry's own batch is preempted the same way: its arguments
- * for the rest are written back into the guest's multicall entry, and the multicall is
- * re-issued from that entry (Xen's MCSF_call_preempted), so no nesting escapes the check.
+ * once the guest has taken it.  Checked every PREEMPT_EVERY requests, and right after any
+ * request that validated or devalidated a pagetable: one such request can walk a whole tree,
+ * so a batch of them must not run on unchecked (the check reads the TSC; a plain L1 update
+ * is not worth it).  Inside a multicall the entry's own batch is preempted the same way: its
+ * arguments for the rest are written back into the guest's multicall entry, and the
+ * multicall is re-issued from that entry (Xen's MCSF_call_preempted), so no nesting escapes.
  */
 #define PREEMPT_EVERY 16
 
@@ -135,7 +137,12 @@ static struct {
 
 bool hypercall_preempt_due(unsigned i)
 {
-    return i != 0 && (i % PREEMPT_EVERY) == 0 && hypercall_preempt_check();
+    static unsigned long walked;
+
+    if (i == 0 || ((i % PREEMPT_EVERY) != 0 && mm_tables_walked == walked))
+        return false;
+    walked = mm_tables_walked;
+    return hypercall_preempt_check();
 }
 
 long hypercall_continue(unsigned long nr, const uint64_t args[6])

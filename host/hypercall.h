@@ -18,8 +18,8 @@ long hypercall_dispatch(unsigned long nr, const uint64_t args[6], bool in_multic
  * for the guest (sched.c). */
 bool hypercall_preempt_check(void);
 
-/* For a call that works through `i` requests: whether to stop before request i (every 16th,
- * when hypercall_preempt_check says so). */
+/* For a call that works through requests: whether to stop before request i (every 16th,
+ * and after one that walked a pagetable, when hypercall_preempt_check says so). */
 bool hypercall_preempt_due(unsigned i);
 
 /* Stop the current call and re-issue `nr` with `args` once the guest has taken its event

@@ -137,9 +137,9 @@ echo "of the 16-L2 tree; multicall-pairs: the same mmuext_op as the one entry of
 
 # The cost of one more L2 entry: the slope between the 16- and 256-L2 pins (the call's
 # fixed cost drops out); a pin's worst case is every frame of dom0 an L2 of 512 such
-# entries, or an L1 of 512 writable entries, whichever costs more per entry.  An mmuext_op
-# can pin and unpin that tree in turn: pvx checks for preemption every 16 requests, so 8
-# pins and 8 unpins run in one stretch.
+# entries, or an L1 of 512 writable entries, whichever costs more per entry.  pvx checks for
+# preemption right after any request that validated or devalidated a table, so a batch adds
+# nothing to that: its longest stretch is one pin (an unpin of the same tree is cheaper).
 echo
 echo "Worst cases, every frame of dom0 a leaf table of 512 entries (cost per entry x 512 x frames;"
 echo "instructions, and seconds at 1 instruction/ns).  What pvx runs in one stretch; Xen preempts it:"
@@ -153,8 +153,8 @@ for p in "${ran[@]}"; do
     "$(label "$p")" "$l2" "$l1" "$un"
   for mib in $DOM0_MIB; do
     awk -v f="$((mib * 256))" -v c="$worst" -v u="$un" -v m="$mib" 'BEGIN {
-      i = f * 512 * c; b = 8 * f * 512 * (c + u)
-      printf "  dom0 %3d MiB (%5d frames): one pin %12.0f (%6.3f s); mmuext_op of 8 pin + unpin pairs %13.0f (%7.3f s)\n", m, f, i, i / 1e9, b, b / 1e9 }'
+      i = f * 512 * c
+      printf "  dom0 %3d MiB (%5d frames): one pin %12.0f (%6.3f s)\n", m, f, i, i / 1e9 }'
   done
   awk -v f="$(awk '$1 == "pin-l2-max" {print $4}' "$out/$p.pin")" \
       -v n="$(field "$p" pin-l2-max 4)" -v c="$(field "$p" pin-l2-max 5)" 'BEGIN {

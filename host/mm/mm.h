@@ -43,6 +43,10 @@ size_t mm_frame_table_bytes(uint64_t nr_frames);
 void mm_init(void *table, uint64_t nr_frames);
 /* Frames [first, first+count) are free RAM the allocator may hand out. */
 void mm_add_ram(mfn_t first, uint64_t count);
+/* Pagetables validated or devalidated so far: a request that walked any may have been long,
+ * so the hypercall loops check for preemption right after it (host/hypercall.c). */
+extern unsigned long mm_tables_walked;
+
 uint64_t mm_nr_frames(void);
 uint64_t mm_free_frames(void);
 

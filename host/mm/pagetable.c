@@ -137,6 +137,8 @@ static uint64_t adjust_entry(unsigned level, uint64_t pte)
     return level == 1 ? mm_adjust_l1e(pte) : pte | _PAGE_USER;
 }
 
+unsigned long mm_tables_walked;
+
 int mm_validate_table(struct page_info *pg, unsigned type)
 {
     unsigned level = type_level(type), i, checked = 0;
@@ -144,6 +146,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
     uint64_t *pt = arch_map_frame(mfn);
     int rc = 0;
 
+    mm_tables_walked++;
     for (i = 0; i < 512; i++) {
         if (!slot_is_guest(level, i) || !pte_present(pt[i]))
             continue;
@@ -174,6 +177,7 @@ void mm_devalidate_table(struct page_info *pg, unsigned type)
     unsigned level = type_level(type), i;
     uint64_t *pt = arch_map_frame(mm_page_mfn(pg));
 
+    mm_tables_walked++;
     for (i = 0; i < 512; i++)
         if (slot_is_guest(level, i))
             put_entry_refs(pg, level, pt[i]);

@@ -635,6 +635,38 @@ static void a_long_entry_of_a_multicall_is_preempted_through_the_entry(void **st
     assert_int_equal(fake_m2p[mfn_x(t)], LONG_BATCH - 1);
 }
 
+/* A request that validated a pagetable may have walked a whole tree: the check comes right
+ * after it, not 16 requests later. */
+static void a_pin_is_followed_by_a_preemption_check(void **state)
+{
+    struct mmuext_op ops[4];
+    mfn_t t[4];
+    unsigned sentinel = 77;
+    uint64_t gops, done;
+
+    (void)state;
+    memset(ops, 0, sizeof(ops));
+    for (unsigned i = 0; i < 4; i++) {
+        t[i] = world_alloc(0);
+        ops[i].cmd = MMUEXT_PIN_L1_TABLE;
+        ops[i].arg1.mfn = mfn_x(t[i]);
+    }
+    gops = fake_guest_put(0, ops, sizeof(ops));
+    done = fake_guest_put(1024, &sentinel, sizeof(sentinel));
+    fake_arch.preempt_at = 1;
+    assert_int_equal(hc(__HYPERVISOR_mmuext_op, gops, 4, done, DOMID_SELF),
+                     __HYPERVISOR_mmuext_op);
+    assert_int_equal(done_at(1024), 1);
+    assert_true(mm_frame_pinned(t[0]));
+    assert_false(mm_frame_pinned(t[1]));
+    assert_int_equal(fake_arch.continued_args[0], gops + sizeof(ops[0]));
+    assert_int_equal(fake_arch.continued_args[1], 3 | PREEMPTED_FLAG);
+    assert_int_equal(resume(), 0);
+    assert_int_equal(done_at(1024), 4);
+    for (unsigned i = 0; i < 4; i++)
+        assert_true(mm_frame_pinned(t[i]));
+}
+
 static void put_call(struct multicall_entry *e, unsigned long op, uint64_t a0, uint64_t a1,
                      uint64_t a2, uint64_t a3)
 {
@@ -769,6 +801,7 @@ int run_ops_tests(void)
         T(mmuext_op_is_preempted_and_continued),
         T(multicall_is_preempted_between_entries),
         T(a_long_entry_of_a_multicall_is_preempted_through_the_entry),
+        T(a_pin_is_followed_by_a_preemption_check),
     };
 
     return cmocka_run_group_tests_name("mm hypercalls", tests, NULL, NULL);
