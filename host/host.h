@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include "domain.h"
 
-/* The boot facts main.c gathers from the multiboot information. */
+/* The boot facts arch/x86/setup.c gathers from the multiboot information. */
 #define BOOT_MAX_RAM      32
 #define BOOT_MAX_RESERVED 32
 

@@ -4,8 +4,9 @@
  * nothing the guest supplies: every ptr/val/mfn/va argument is checked, and a refused
  * operation returns a Xen errno (negative) and changes nothing.
  *
- * Callers: host/hypercall.c (decoded hypercalls), host/domain.c (the domain builder pins the
- * bootstrap pagetables through mm_mmuext_op_one, exactly as a guest would).
+ * Callers: host/hypercall.c (decoded hypercalls), host/dom0_build.c (the domain builder pins
+ * the bootstrap pagetables through mm_mmuext_op_one, exactly as a guest would), and the
+ * emulation of writable pagetables (host/arch/x86/pv_emul_priv.c, mm_mmu_update_one).
  */
 #ifndef PVX_MM_H
 #define PVX_MM_H

@@ -9,7 +9,8 @@
  *   1. a bounce queued by the entry (an exception for the guest's trap table, a syscall
  *      from guest user mode for its syscall callback) is written onto the guest kernel
  *      stack and the frame redirected to the handler;
- *   2. pending events, once there are any, are delivered the same way;
+ *   2. an event the guest would take now (pending and not masked) enters its event
+ *      callback the same way, on top of any bounce just written;
  *   3. the frame is made safe to return with: rflags as a guest may hold them (IF on, IOPL
  *      0), a canonical rip.
  * cr3 needs no step of its own: it changes only with the mode (arch_toggle_guest_mode) or

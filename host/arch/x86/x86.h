@@ -1,8 +1,8 @@
 /*
  * The x86-64 machine as the pvx host uses it: Xen's GDT selectors, the register frame every
  * entry path saves, the x86 half of a vCPU, and thin wrappers around the privileged
- * instructions.  Only host/arch/x86/ and the boot code (main.c) include this; portable code
- * asks for machine services through host/arch.h and host/mm/arch.h.
+ * instructions.  Only host/arch/x86/ (the boot code included) includes this; portable
+ * code asks for machine services through host/arch.h and host/mm/arch.h.
  */
 #ifndef PVX_X86_H
 #define PVX_X86_H
