@@ -532,50 +532,60 @@ static uint8_t operand_size(unsigned type, const struct insn *in)
     }
 }
 
-int insn_decode(const uint8_t *bytes, size_t avail, struct insn *out)
+/* The decoder proper: fills *in in place (no copy of the whole struct on the way: under
+ * emulation every instruction counts), and leaves it partly filled when it fails. */
+static int decode(const uint8_t *bytes, size_t avail, struct insn *in)
 {
     struct cursor c = { bytes, avail < INSN_MAX_LEN ? avail : INSN_MAX_LEN, 0 };
-    struct insn in = { .base = INSN_REG_NONE, .index = INSN_REG_NONE };
     struct op op;
     uint8_t b;
 
-    *out = in;
-    if (!prefixes(&c, &in, &b))
+    if (!prefixes(&c, in, &b))
         return -1;
     if (b == 0x0f) {
         if (!fetch(&c, &b))
             return -1;
-        in.opcode = 0x0f00 | b;
+        in->opcode = 0x0f00 | b;
         op = two_byte[b];
     } else {
-        in.opcode = b;
+        in->opcode = b;
         op = one_byte[b];
     }
     if (!(op.flags & F_OK))
         return -1;
-    if ((op.flags & F_MODRM) && !modrm(&c, &in, &op))
+    if ((op.flags & F_MODRM) && !modrm(&c, in, &op))
         return -1;
     if (op.flags & F_GROUP)
-        op = refine(op, &in);
+        op = refine(op, in);
     if (!(op.flags & F_OK))
         return -1;
     if (op.flags & F_OPREG)
-        in.rm = (in.opcode & 7) | (in.rex & 1) << 3;
+        in->rm = (in->opcode & 7) | (in->rex & 1) << 3;
     if (op.flags & F_STR)
-        in.mem = true;
+        in->mem = true;
     if (op.imm == IMM_MOFFS)
-        in.mem = true;              /* reg stays 0: the accumulator */
-    if (!prefixes_allowed(&op, &in))
+        in->mem = true;              /* reg stays 0: the accumulator */
+    if (!prefixes_allowed(&op, in))
         return -1;
-    in.imm_len = imm_bytes(op.imm, &in);
-    if (!fetch_le(&c, in.imm_len, &in.imm))
+    in->imm_len = imm_bytes(op.imm, in);
+    if (!fetch_le(&c, in->imm_len, &in->imm))
         return -1;
-    in.imm_signed = op.flags & F_SEXT;
-    in.opsz = operand_size(op.size, &in);
-    in.kind = op.kind;
-    in.len = c.pos;
-    *out = in;
+    in->imm_signed = op.flags & F_SEXT;
+    in->opsz = operand_size(op.size, in);
+    in->kind = op.kind;
+    in->len = c.pos;
     return 0;
+}
+
+int insn_decode(const uint8_t *bytes, size_t avail, struct insn *out)
+{
+    static const struct insn empty = { .base = INSN_REG_NONE, .index = INSN_REG_NONE };
+
+    *out = empty;
+    if (decode(bytes, avail, out) == 0)
+        return 0;
+    *out = empty;                       /* a failed decode leaves nothing half-filled */
+    return -1;
 }
 
 static bool fs_or_gs(const struct insn *in)
