@@ -14,15 +14,12 @@
  */
 #include "arch/x86/x86.h"
 
-/* Push the general registers so that they land in struct cpu_regs order (rdi lowest),
- * then the alignment pad. */
-.macro SAVE_ALL
-    push    %r15
-    push    %r14
-    push    %r13
-    push    %r12
-    push    %rbp
-    push    %rbx
+/* struct cpu_regs (x86.h) from rdi up: the pad, the six hypercall arguments, rax, rcx, r11
+ * (the registers C may clobber), then rbx, rbp, r12-r15 (which C preserves), then the error
+ * code and vector and the hardware frame.  These macros are its one spelling here. */
+
+/* Push the registers C may clobber, landing in cpu_regs order, then the pad word. */
+.macro PUSH_SCRATCH pad
     push    %r11
     push    %rcx
     push    %rax
@@ -32,10 +29,11 @@
     push    %rdx
     push    %rsi
     push    %rdi
-    pushq   $0                      /* pad: a full frame */
+    pushq   $\pad
 .endm
 
-.macro RESTORE_ALL
+/* Drop the pad word and pop the six hypercall arguments (rax, rcx and r11 stay). */
+.macro POP_ARGS
     add     $8, %rsp
     pop     %rdi
     pop     %rsi
@@ -43,6 +41,32 @@
     pop     %r10
     pop     %r8
     pop     %r9
+.endm
+
+/* Leave by sysretq from the hardware frame at %rsp: rip into %rcx, rflags into %r11, the
+ * guest's stack; cs and ss come from STAR (0xe033/0xe02b). */
+.macro SYSRET_FROM_FRAME
+    pop     %rcx                    /* rip */
+    add     $8, %rsp                /* cs */
+    pop     %r11                    /* rflags */
+    pop     %rsp                    /* the guest's stack */
+    sysretq
+.endm
+
+/* Push the general registers so that they land in struct cpu_regs order (rdi lowest),
+ * then the alignment pad (0: a full frame). */
+.macro SAVE_ALL
+    push    %r15
+    push    %r14
+    push    %r13
+    push    %r12
+    push    %rbp
+    push    %rbx
+    PUSH_SCRATCH 0
+.endm
+
+.macro RESTORE_ALL
+    POP_ARGS
     pop     %rax
     pop     %rcx
     pop     %r11
@@ -101,16 +125,7 @@
     pushq   $0
     movl    $\vector, 4(%rsp)
     sub     $48, %rsp               /* r15..rbx: not saved, the CPU keeps them */
-    push    %r11
-    push    %rcx
-    push    %rax
-    push    %r9
-    push    %r8
-    push    %r10
-    push    %rdx
-    push    %rsi
-    push    %rdi
-    pushq   $1                      /* pad: a hypercall frame */
+    PUSH_SCRATCH 1                  /* pad 1: a hypercall frame */
     CALL_WITH_REGS arch_syscall
     jmp     syscall_leave
 .endm
@@ -128,22 +143,12 @@
 /* The end of a syscall entry: arch_syscall said in %eax whether sysretq may be used.  The
  * callee-saved slots are skipped either way. */
 syscall_leave:
-    add     $8, %rsp                /* pad */
-    pop     %rdi
-    pop     %rsi
-    pop     %rdx
-    pop     %r10
-    pop     %r8
-    pop     %r9
-    test    %eax, %eax
+    POP_ARGS
+    test    %eax, %eax              /* after POP_ARGS's add; the pop leaves the flags alone */
     pop     %rax
     jz      1f
     add     $16 + 48 + 8, %rsp      /* %rcx becomes rip, %r11 rflags; r15..rbx; vector */
-    pop     %rcx                    /* rip */
-    add     $8, %rsp                /* cs (0xe033 from STAR) */
-    pop     %r11                    /* rflags */
-    pop     %rsp                    /* the guest's stack; ss from STAR */
-    sysretq
+    SYSRET_FROM_FRAME
 1:  pop     %rcx
     pop     %r11
     add     $48 + 8, %rsp           /* r15..rbx; vector */
@@ -153,13 +158,7 @@ exit_to_guest:
     CALL_WITH_REGS arch_exit_to_guest
     test    %eax, %eax
     jz      restore_iret
-    add     $8, %rsp                /* pad */
-    pop     %rdi
-    pop     %rsi
-    pop     %rdx
-    pop     %r10
-    pop     %r8
-    pop     %r9
+    POP_ARGS
     pop     %rax
     add     $16, %rsp               /* %rcx becomes rip, %r11 rflags */
     pop     %rbx
@@ -169,11 +168,7 @@ exit_to_guest:
     pop     %r14
     pop     %r15
     add     $8, %rsp                /* error code, vector */
-    pop     %rcx                    /* rip */
-    add     $8, %rsp                /* cs (0xe033 from STAR) */
-    pop     %r11                    /* rflags */
-    pop     %rsp                    /* the guest's stack; ss from STAR */
-    sysretq
+    SYSRET_FROM_FRAME
 
 restore_iret:
     RESTORE_ALL
