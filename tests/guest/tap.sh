@@ -284,3 +284,52 @@ run_alone() {
       >> "$out/$platform.verdicts"
   fi
 }
+
+# group_platforms: the platforms a compared in-guest group runs on, Xen first when it is
+# installed (have_xen=1), into the array `platforms`; a missing image is a failed suite.
+group_platforms() {
+  local f
+  for f in build/host.elf build/host-debug.elf build/guest.elf; do
+    [ -f "$f" ] || { echo "not ok - $f missing (make)"; exit 1; }
+  done
+  have_xen=1
+  [ -r /boot/xen-4.17-amd64.gz ] || have_xen=0
+  platforms=(pvx pvx-debug)
+  [ $have_xen -eq 1 ] && platforms=(xen pvx pvx-debug)
+  return 0
+}
+
+# group_boot_fn PLATFORM: the boot function of a platform of group_platforms.
+group_boot_fn() {
+  case $1 in
+    xen) echo boot_xen ;;
+    pvx) echo boot_pvx ;;
+    pvx-debug) echo boot_pvx_debug ;;
+  esac
+}
+
+# group_verdicts PLATFORM OUT: print OUT/PLATFORM.verdicts, keep its outcomes, one TAP line
+# per test; the debug host must give a verdict for every test the release host ran.
+group_verdicts() {
+  local p=$1 out=$2
+  cat "$out/$p.verdicts"
+  xtf_outcomes "$out/$p.verdicts" "$out/$p.outcomes"
+  case $p in
+    pvx-debug) tap_xtf "$p" "$out/$p.verdicts" "$out/pvx.outcomes" ;;
+    *) tap_xtf "$p" "$out/$p.verdicts" ;;
+  esac
+}
+
+# group_audit_and_compare OUT: the debug host's audit held in every boot of OUT, and pvx's
+# outcomes equal Xen's (a difference passes only with a row in docs/abi.md's table).
+group_audit_and_compare() {
+  local out=$1
+  ! grep -h "audit failed" "$out"/pvx-debug.*.log
+  tap "pvx-debug: no paging invariant violated, audited after every hypercall" $? \
+    "$(grep -h -m1 'audit failed' "$out"/pvx-debug.*.log)"
+  if [ "$have_xen" -eq 1 ]; then
+    tap_compare pvx "$out/pvx.outcomes" Xen "$out/xen.outcomes"
+  else
+    echo "ok - compare pvx with Xen # SKIP Xen 4.17 not installed"
+  fi
+}

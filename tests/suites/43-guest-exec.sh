@@ -23,40 +23,16 @@ CRASH_TESTS=(
   "ex-crash-iret-unreadable|Fault while reading IRET context from guest stack"
 )
 
-have_xen=1
-[ -r /boot/xen-4.17-amd64.gz ] || have_xen=0
-for f in build/host.elf build/host-debug.elf build/guest.elf; do
-  [ -f "$f" ] || { echo "not ok - $f missing (make)"; exit 1; }
-done
+group_platforms
 
-# --- The in-guest verdicts, platform by platform ---
-platforms=(pvx pvx-debug)
-[ $have_xen -eq 1 ] && platforms=(xen pvx pvx-debug)
+# --- The in-guest verdicts, platform by platform; then the audit and pvx against Xen ---
 for p in "${platforms[@]}"; do
   s=$(date +%s)
-  case $p in
-    xen) run_group xen boot_xen "ex-*" "$out" ;;
-    pvx) run_group pvx boot_pvx "ex-*" "$out" ;;
-    pvx-debug) run_group pvx-debug boot_pvx_debug "ex-*" "$out" ;;
-  esac
+  run_group "$p" "$(group_boot_fn "$p")" "ex-*" "$out"
   echo "# $p: $(cat "$out/$p.boots") boot(s), $(( $(date +%s) - s ))s"
-  cat "$out/$p.verdicts"
-  xtf_outcomes "$out/$p.verdicts" "$out/$p.outcomes"
-  case $p in
-    pvx-debug) tap_xtf "$p" "$out/$p.verdicts" "$out/pvx.outcomes" ;;
-    *) tap_xtf "$p" "$out/$p.verdicts" ;;
-  esac
+  group_verdicts "$p" "$out"
 done
-! grep -h "audit failed" "$out"/pvx-debug.*.log
-tap "pvx-debug: no paging invariant violated, audited after every hypercall" $? \
-  "$(grep -h -m1 'audit failed' "$out"/pvx-debug.*.log)"
-
-# --- pvx compared with Xen: a difference passes only with a row in docs/abi.md's table ---
-if [ $have_xen -eq 1 ]; then
-  tap_compare pvx "$out/pvx.outcomes" Xen "$out/xen.outcomes"
-else
-  echo "ok - compare pvx with Xen # SKIP Xen 4.17 not installed"
-fi
+group_audit_and_compare "$out"
 
 # --- Tests whose right ending is a crashed domain, one boot each ---
 for entry in "${CRASH_TESTS[@]}"; do

@@ -20,20 +20,9 @@ printf '%s' "$CONSOLE_INPUT" > "$out/console-input"
 # stopped well before the default timeouts.
 export BOOT_TIMEOUT=60
 
-have_xen=1
-[ -r /boot/xen-4.17-amd64.gz ] || have_xen=0
-for f in build/host.elf build/host-debug.elf build/guest.elf; do
-  [ -f "$f" ] || { echo "not ok - $f missing (make)"; exit 1; }
-done
-
-platforms=(pvx pvx-debug)
-[ $have_xen -eq 1 ] && platforms=(xen pvx pvx-debug)
+group_platforms
 for p in "${platforms[@]}"; do
-  case $p in
-    xen) boot=boot_xen ;;
-    pvx) boot=boot_pvx ;;
-    pvx-debug) boot=boot_pvx_debug ;;
-  esac
+  boot=$(group_boot_fn "$p")
   s=$(date +%s)
   run_group "$p" "$boot" "ev-*" "$out"
   for name in "${ALONE[@]}"; do
@@ -44,20 +33,6 @@ for p in "${platforms[@]}"; do
     fi
   done
   echo "# $p: $(cat "$out/$p.boots") boot(s) for the group, ${#ALONE[@]} alone, $(( $(date +%s) - s ))s"
-  cat "$out/$p.verdicts"
-  xtf_outcomes "$out/$p.verdicts" "$out/$p.outcomes"
-  case $p in
-    pvx-debug) tap_xtf "$p" "$out/$p.verdicts" "$out/pvx.outcomes" ;;
-    *) tap_xtf "$p" "$out/$p.verdicts" ;;
-  esac
+  group_verdicts "$p" "$out"
 done
-! grep -h "audit failed" "$out"/pvx-debug.*.log
-tap "pvx-debug: no paging invariant violated, audited after every hypercall" $? \
-  "$(grep -h -m1 'audit failed' "$out"/pvx-debug.*.log)"
-
-# --- pvx compared with Xen: a difference passes only with a row in docs/abi.md's table ---
-if [ $have_xen -eq 1 ]; then
-  tap_compare pvx "$out/pvx.outcomes" Xen "$out/xen.outcomes"
-else
-  echo "ok - compare pvx with Xen # SKIP Xen 4.17 not installed"
-fi
+group_audit_and_compare "$out"
