@@ -80,17 +80,48 @@ static bool timer_in(struct xtf_result *res, evtchn_port_t *t, uint64_t after)
                          ev_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
 }
 
-/* The upcall that arrived during a call of hypercall `nr` issued at TSC t0 and returned at
- * t1: FAILURE unless there was exactly one, inside the call, at its syscall. */
-static bool upcall_inside(struct xtf_result *res, uint64_t events_before, uint64_t t0,
-                          uint64_t t1, unsigned nr, struct pvx_record *r)
+/* n requests writing i + 1 into word i % 512 of dst; want[] gets the frame they leave. */
+static void fill_updates(struct mmu_update *req, unsigned n, const struct page *dst,
+                         uint64_t want[PAGE_SIZE / 8])
+{
+    uint64_t base = virt_to_maddr(dst->va) | MMU_NORMAL_PT_UPDATE;
+
+    for (unsigned i = 0; i < n; i++) {
+        req[i] = (struct mmu_update){ .ptr = base + 8 * (i % 512), .val = i + 1 };
+        want[i % 512] = i + 1;
+    }
+}
+
+/* The call under test runs between window_open and window_close with events unmasked:
+ * the upcalls taken before it, and the TSC when it was issued and when it returned. */
+struct window {
+    uint64_t events_before, t0, t1;
+};
+
+static void window_open(struct window *w)
+{
+    w->events_before = pvx_events;
+    vcpu0()->evtchn_upcall_mask = 0;
+    w->t0 = ev_rdtsc();
+}
+
+static void window_close(struct window *w)
+{
+    w->t1 = ev_rdtsc();
+    vcpu0()->evtchn_upcall_mask = 1;
+}
+
+/* The upcall that arrived during a call of hypercall `nr` made in window w: FAILURE unless
+ * there was exactly one, inside the call, at its syscall. */
+static bool upcall_inside(struct xtf_result *res, const struct window *w, unsigned nr,
+                          struct pvx_record *r)
 {
     struct xframe f;
-    if (!ex_eq(res, "upcalls during the call", pvx_events - events_before, 1))
+    if (!ex_eq(res, "upcalls during the call", pvx_events - w->events_before, 1))
         return false;
     pvexec_event_record(r);
     xframe_decode(r, false, false, &f);
-    bool ok = xtf_expect(res, pvx_ev_tsc > t0 && pvx_ev_tsc < t1,
+    bool ok = xtf_expect(res, pvx_ev_tsc > w->t0 && pvx_ev_tsc < w->t1,
                          "the upcall did not come while the call was in progress");
     ok = ex_eq(res, "upcall frame rip (the hypercall's syscall)", f.rip, SYSCALL_OF(nr)) && ok;
     return ex_eq(res, "rax at the upcall (the hypercall number)", r->gpr[R_AX], nr) && ok;
@@ -111,11 +142,7 @@ XTF_TEST(test_ev_preempt_mmu_update, "ev-preempt-mmu-update",
     struct mmu_update *req = run_alloc(res, N_UPDATES * sizeof(*req), &first, &n);
     if (!req)
         goto out;
-    uint64_t base = virt_to_maddr(dst.va) | MMU_NORMAL_PT_UPDATE;
-    for (unsigned i = 0; i < N_UPDATES; i++) {
-        req[i] = (struct mmu_update){ .ptr = base + 8 * (i % 512), .val = i + 1 };
-        want[i % 512] = i + 1;
-    }
+    fill_updates(req, N_UPDATES, &dst, want);
     uint64_t t0 = ev_rdtsc(), s0 = ev_now();
     long rc = HYPERVISOR_mmu_update(req, N_UPDATES, &done, DOMID_SELF);
     uint64_t took = ev_now() - s0, ticks = ev_rdtsc() - t0;
@@ -129,16 +156,14 @@ XTF_TEST(test_ev_preempt_mmu_update, "ev-preempt-mmu-update",
     done = 0;
     if (!timer_in(res, &t, took / 8))
         goto out;
-    uint64_t before = pvx_events;
-    vcpu0()->evtchn_upcall_mask = 0;
-    t0 = ev_rdtsc();
+    struct window w;
+    window_open(&w);
     rc = HYPERVISOR_mmu_update(req, N_UPDATES, &done, DOMID_SELF);
-    uint64_t t1 = ev_rdtsc();
-    vcpu0()->evtchn_upcall_mask = 1;
+    window_close(&w);
     xtf_expect_rc(res, "preempted run", rc, 0);
     ex_eq(res, "preempted run: done", done, N_UPDATES);
     xtf_expect(res, !memcmp(dst.va, want, PAGE_SIZE), "preempted run: wrong frame contents");
-    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_mmu_update, &r)) {
+    if (upcall_inside(res, &w, __HYPERVISOR_mmu_update, &r)) {
         uint64_t left = r.gpr[R_SI] & ~MMU_UPDATE_PREEMPTED;
         ex_eq(res, "rsi at the upcall: MMU_UPDATE_PREEMPTED", r.gpr[R_SI] & MMU_UPDATE_PREEMPTED,
               MMU_UPDATE_PREEMPTED);
@@ -185,18 +210,16 @@ XTF_TEST(test_ev_preempt_multicall, "ev-preempt-multicall",
         mc[i].result = 1;
     if (!timer_in(res, &t, took / 8))
         goto out;
-    uint64_t before = pvx_events;
-    vcpu0()->evtchn_upcall_mask = 0;
-    uint64_t t0 = ev_rdtsc();
+    struct window w;
+    window_open(&w);
     rc = HYPERVISOR_multicall(mc, N_CALLS);
-    uint64_t t1 = ev_rdtsc();
-    vcpu0()->evtchn_upcall_mask = 1;
+    window_close(&w);
     xtf_expect_rc(res, "preempted run", rc, 0);
     bad = 0;
     for (unsigned i = 0; i < N_CALLS; i++)
         bad += mc[i].result != (uint64_t)version;
     ex_eq(res, "preempted run: entries with a wrong result", bad, 0);
-    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_multicall, &r)) {
+    if (upcall_inside(res, &w, __HYPERVISOR_multicall, &r)) {
         uint64_t left = r.gpr[R_SI];
         xtf_expect(res, left > 0 && left < N_CALLS, "rsi at the upcall: no entries left");
         ex_eq(res, "rdi at the upcall (first entry left)", r.gpr[R_DI],
@@ -226,11 +249,7 @@ XTF_TEST(test_ev_preempt_nested, "ev-preempt-nested",
     struct mmu_update *req = run_alloc(res, N_NESTED * sizeof(*req), &first, &n);
     if (!req)
         goto out;
-    uint64_t base = virt_to_maddr(dst.va) | MMU_NORMAL_PT_UPDATE;
-    for (unsigned i = 0; i < N_NESTED; i++) {
-        req[i] = (struct mmu_update){ .ptr = base + 8 * (i % 512), .val = i + 1 };
-        want[i % 512] = i + 1;
-    }
+    fill_updates(req, N_NESTED, &dst, want);
     const struct multicall_entry call = {
         .op = __HYPERVISOR_mmu_update, .result = 1,
         .args = { (uint64_t)req, N_NESTED, (uint64_t)&done, DOMID_SELF } };
@@ -248,12 +267,10 @@ XTF_TEST(test_ev_preempt_nested, "ev-preempt-nested",
     mc = call;
     if (!timer_in(res, &t, took / 8))
         goto out;
-    uint64_t before = pvx_events;
-    vcpu0()->evtchn_upcall_mask = 0;
-    uint64_t t0 = ev_rdtsc();
+    struct window w;
+    window_open(&w);
     rc = HYPERVISOR_multicall(&mc, 1);
-    uint64_t t1 = ev_rdtsc();
-    vcpu0()->evtchn_upcall_mask = 1;
+    window_close(&w);
     xtf_expect_rc(res, "preempted run", rc, 0);
     ex_eq(res, "preempted run: entry result", mc.result, 0);
     ex_eq(res, "preempted run: done", done, N_NESTED);
@@ -264,7 +281,7 @@ XTF_TEST(test_ev_preempt_nested, "ev-preempt-nested",
     if (xtf_expect(res, left > 0 && left < N_NESTED, "entry args[1]: no requests left"))
         ex_eq(res, "entry args[0] (first request left)", mc.args[0],
               (uint64_t)&req[N_NESTED - left]);
-    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_multicall, &r)) {
+    if (upcall_inside(res, &w, __HYPERVISOR_multicall, &r)) {
         ex_eq(res, "rsi at the upcall (entries left)", r.gpr[R_SI], 1);
         ex_eq(res, "rdi at the upcall (the entry)", r.gpr[R_DI], (uint64_t)&mc);
     }
@@ -300,14 +317,12 @@ XTF_TEST(test_ev_preempt_trap_table, "ev-preempt-trap-table",
         goto out;
     if (!timer_in(res, &t, took / 8))
         goto out;
-    uint64_t before = pvx_events;
-    vcpu0()->evtchn_upcall_mask = 0;
-    uint64_t t0 = ev_rdtsc();
+    struct window w;
+    window_open(&w);
     rc = HYPERVISOR_set_trap_table(list);
-    uint64_t t1 = ev_rdtsc();
-    vcpu0()->evtchn_upcall_mask = 1;
+    window_close(&w);
     xtf_expect_rc(res, "preempted run", rc, 0);
-    if (upcall_inside(res, before, t0, t1, __HYPERVISOR_set_trap_table, &r)) {
+    if (upcall_inside(res, &w, __HYPERVISOR_set_trap_table, &r)) {
         uint64_t at = r.gpr[R_DI];
         xtf_expect(res, at > (uint64_t)list && at < (uint64_t)&list[N_NESTED] &&
                             (at - (uint64_t)list) % sizeof(*list) == 0,
