@@ -5,6 +5,7 @@
 #   PVX_VMLINUZ=/path/to/vmlinuz   also test that kernel (default: /boot/vmlinuz-*, if any)
 set -u
 cd "$(dirname "$0")/../.."
+. tests/fuzz/run.sh
 rc=0
 unit=build/tests/unit/decomp-unit data=build/tests/decomp
 if [ ! -x "$unit" ] || [ ! -e "$data/manifest" ]; then
@@ -21,33 +22,10 @@ CMOCKA_MESSAGE_OUTPUT=TAP "$unit" "$data" 2>&1 | awk '
 
 runs=${PVX_DECOMP_FUZZ_RUNS:-300000}
 for t in gzip xz bzimage; do
-  bin=build/tests/fuzz/$t-fuzz
-  if [ ! -x "$bin" ]; then
-    if ! command -v clang >/dev/null 2>&1; then
-      echo "ok - fuzz $t # SKIP clang (with libFuzzer) is not installed"
-      continue
-    fi
-    echo "not ok - fuzz $t: $bin is not built (run make $bin)"
-    rc=1
+  if [ ! -x "build/tests/fuzz/$t-fuzz" ] && ! command -v clang >/dev/null 2>&1; then
+    echo "ok - fuzz $t # SKIP clang (with libFuzzer) is not installed"
     continue
   fi
-  work=$(mktemp -d)
-  "$bin" -seed=1 -runs="$runs" -artifact_prefix="$work/" "$work" "tests/fuzz/seeds/$t" \
-    > "$work/log" 2>&1
-  frc=$?
-  tail -5 "$work/log"
-  execs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$work/log" | tail -1)
-  if [ $frc -eq 0 ] && [ "${execs:-0}" -eq "$runs" ]; then
-    echo "ok - fuzz $t: $execs executions from seed 1, no crash, overrun or failed cross-check"
-  else
-    why=$(grep -m1 -E '^fuzz: |ERROR: ' "$work/log")
-    echo "not ok - fuzz $t: failed after ${execs:-?} executions (status $frc): ${why:-see the log}"
-    for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
-      [ -e "$f" ] && cp "$f" "build/tests/fuzz-$t-$(basename "$f")" &&
-        echo "reproducer kept as build/tests/fuzz-$t-$(basename "$f")"
-    done
-    rc=1
-  fi
-  rm -rf "$work"
+  fuzz_run "$t" "$runs" || rc=1
 done
 exit $rc

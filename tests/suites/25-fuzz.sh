@@ -10,6 +10,7 @@
 # One TAP line per target.
 set -u
 cd "$(dirname "$0")/../.."
+. tests/fuzz/run.sh
 
 # Executions per target: mm about 50 s, elfnote about 15 s, elf, insn (small modules) and
 # pvxtrace about 5 s each.
@@ -36,30 +37,9 @@ fi
 
 rc=0
 for t in $targets; do
-  bin=build/tests/fuzz/$t-fuzz
   if ! runs=$(runs_for "$t"); then
     echo "not ok - fuzz $t: no execution count for it in $0"; rc=1; continue
   fi
-  if [ ! -x "$bin" ]; then
-    echo "not ok - fuzz $t: $bin is not built (run make $bin)"; rc=1; continue
-  fi
-  work=$(mktemp -d)
-  "$bin" -seed=1 -runs="$runs" -artifact_prefix="$work/" "$work" "tests/fuzz/seeds/$t" \
-    > "$work/log" 2>&1
-  frc=$?
-  cat "$work/log"
-  execs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$work/log" | tail -1)
-  if [ $frc -eq 0 ] && [ "${execs:-0}" -eq "$runs" ]; then
-    echo "ok - fuzz $t: $execs executions from seed 1, no sanitizer report, no broken invariant"
-  else
-    why=$(grep -m1 -E '^fuzz(-[a-z]+)?: |ERROR: |runtime error' "$work/log")
-    echo "not ok - fuzz $t: stopped after ${execs:-?} of $runs executions (status $frc): ${why:-see the log}"
-    for f in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
-      [ -e "$f" ] && cp "$f" "build/tests/fuzz-$t-$(basename "$f")" &&
-        echo "reproducer kept as build/tests/fuzz-$t-$(basename "$f")"
-    done
-    rc=1
-  fi
-  rm -rf "$work"
+  fuzz_run "$t" "$runs" || rc=1
 done
 exit $rc
