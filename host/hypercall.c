@@ -28,6 +28,11 @@
 #ifndef PVX_DEBUG_AUDIT
 #define PVX_DEBUG_AUDIT 0
 #endif
+#ifdef PVX_TRACE
+#define PVX_TRACE_BUILD 1
+#else
+#define PVX_TRACE_BUILD 0
+#endif
 
 /* Debug builds (-DPVX_DEBUG) check the paging invariants after every hypercall and after
  * multicall entries (see do_multicall) (docs/design.md, Invariants); a violation is a host
@@ -280,67 +285,82 @@ long do_multicall(uint64_t list, unsigned nr)
     return 0;
 }
 
+/*
+ * The handlers, one per hypercall number this file owns, each taking the six argument words
+ * as the guest passed them and decoding them to its own types.  The x86 syscall entry calls
+ * a table entry straight from the guest's registers for a hypercall from guest kernel mode
+ * when no per-call hook is on (entry.S); everything else comes through hypercall_dispatch
+ * below, which uses the same entries.  A NULL entry belongs to the machine
+ * (arch_do_hypercall).  multicall and iret are also refused inside a batch by the
+ * dispatcher, before the table is consulted.
+ */
+#define ARGS uint64_t a0 UNUSED, uint64_t a1 UNUSED, uint64_t a2 UNUSED, uint64_t a3 UNUSED, \
+             uint64_t a4 UNUSED, uint64_t a5 UNUSED
+#define UNUSED __attribute__((unused))
+
+static long hc_mmu_update(ARGS)
+{
+    long rc = check_pt_owner((uint32_t)a3);
+
+    return rc != 0 ? rc : do_mmu_update(a0, (unsigned)a1, a2, (uint32_t)a3);
+}
+static long hc_mmuext_op(ARGS) { return do_mmuext_op(a0, (unsigned)a1, a2, (uint32_t)a3); }
+static long hc_update_va_mapping(ARGS) { return do_update_va_mapping(a0, a1, a2); }
+/* Only DOMID_SELF can name an owner here (Xen's get_pg_owner). */
+static long hc_update_va_mapping_otherdomain(ARGS)
+{
+    long rc = check_pg_owner((domid_t)a3);
+
+    return rc != 0 ? rc : do_update_va_mapping(a0, a1, a2);
+}
+static long hc_multicall(ARGS) { return do_multicall(a0, (unsigned)a1); }
+static long hc_event_channel_op(ARGS) { return do_event_channel_op((int)a0, a1); }
+static long hc_set_timer_op(ARGS) { return do_set_timer_op(a0); }
+static long hc_vcpu_op(ARGS) { return do_vcpu_op((int)a0, (unsigned)a1, a2); }
+static long hc_console_io(ARGS) { return do_console_io((int)a0, (unsigned)a1, a2); }
+static long hc_sched_op(ARGS) { return do_sched_op((int)a0, a1); }
+static long hc_xen_version(ARGS) { return do_xen_version((int)a0, a1); }
+static long hc_memory_op(ARGS) { return do_memory_op(a0, a1); }
+static long hc_grant_table_op(ARGS) { return do_grant_table_op((unsigned)a0, a1, (unsigned)a2); }
+#undef ARGS
+#undef UNUSED
+
+hypercall_fn *const hypercall_table[HYPERCALL_TABLE_SIZE] = {
+    [__HYPERVISOR_mmu_update] = hc_mmu_update,
+    [__HYPERVISOR_mmuext_op] = hc_mmuext_op,
+    [__HYPERVISOR_update_va_mapping] = hc_update_va_mapping,
+    [__HYPERVISOR_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
+    [__HYPERVISOR_multicall] = hc_multicall,
+    [__HYPERVISOR_event_channel_op] = hc_event_channel_op,
+    [__HYPERVISOR_set_timer_op] = hc_set_timer_op,
+    [__HYPERVISOR_vcpu_op] = hc_vcpu_op,
+    [__HYPERVISOR_console_io] = hc_console_io,
+    [__HYPERVISOR_sched_op] = hc_sched_op,
+    [__HYPERVISOR_xen_version] = hc_xen_version,
+    [__HYPERVISOR_memory_op] = hc_memory_op,
+    [__HYPERVISOR_grant_table_op] = hc_grant_table_op,
+};
+
+/* The debug audit and the traced host's records run per call in the dispatcher, so those
+ * builds keep every call there; the release host turns it on with trace=hypercalls. */
+bool hypercall_hooks_on = PVX_DEBUG_AUDIT || PVX_TRACE_BUILD;
+
 long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall)
 {
+    hypercall_fn *fn = nr < HYPERCALL_TABLE_SIZE ? hypercall_table[nr] : NULL;
     long rc;
 
     trace_hypercall(nr, a, in_multicall);
-    switch (nr) {
-    case __HYPERVISOR_mmu_update:
-        rc = check_pt_owner((uint32_t)a[3]);
-        if (rc == 0)
-            rc = do_mmu_update(a[0], (unsigned)a[1], a[2], (uint32_t)a[3]);
-        break;
-    case __HYPERVISOR_mmuext_op:
-        rc = do_mmuext_op(a[0], (unsigned)a[1], a[2], (uint32_t)a[3]);
-        break;
-    case __HYPERVISOR_update_va_mapping:
-        rc = do_update_va_mapping(a[0], a[1], a[2]);
-        break;
-    case __HYPERVISOR_update_va_mapping_otherdomain:
-        /* Only DOMID_SELF can name an owner here (Xen's get_pg_owner). */
-        rc = check_pg_owner((domid_t)a[3]);
-        if (rc == 0)
-            rc = do_update_va_mapping(a[0], a[1], a[2]);
-        break;
-    case __HYPERVISOR_multicall:
-        rc = in_multicall ? REFUSE(-XEN_EINVAL, "multicall inside a multicall")
-                          : do_multicall(a[0], (unsigned)a[1]);
-        break;
-    case __HYPERVISOR_iret:
+    if (in_multicall && nr == __HYPERVISOR_multicall)
+        rc = REFUSE(-XEN_EINVAL, "multicall inside a multicall");
+    else if (in_multicall && nr == __HYPERVISOR_iret)
         /* The XSA-213 rule belongs to the batch (see do_multicall); the iret itself, which
          * rewrites the register frame, to the machine. */
-        rc = in_multicall ? REFUSE(-XEN_EINVAL, "iret inside a multicall (XSA-213)")
-                          : arch_do_hypercall(nr, a, false);
-        break;
-    case __HYPERVISOR_event_channel_op:
-        rc = do_event_channel_op((int)a[0], a[1]);
-        break;
-    case __HYPERVISOR_set_timer_op:
-        rc = do_set_timer_op(a[0]);
-        break;
-    case __HYPERVISOR_vcpu_op:
-        rc = do_vcpu_op((int)a[0], (unsigned)a[1], a[2]);
-        break;
-    case __HYPERVISOR_console_io:
-        rc = do_console_io((int)a[0], (unsigned)a[1], a[2]);
-        break;
-    case __HYPERVISOR_sched_op:
-        rc = do_sched_op((int)a[0], a[1]);
-        break;
-    case __HYPERVISOR_xen_version:
-        rc = do_xen_version((int)a[0], a[1]);
-        break;
-    case __HYPERVISOR_memory_op:
-        rc = do_memory_op(a[0], a[1]);
-        break;
-    case __HYPERVISOR_grant_table_op:
-        rc = do_grant_table_op((unsigned)a[0], a[1], (unsigned)a[2]);
-        break;
-    default:
+        rc = REFUSE(-XEN_EINVAL, "iret inside a multicall (XSA-213)");
+    else if (fn != NULL)
+        rc = fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+    else
         rc = arch_do_hypercall(nr, a, in_multicall);
-        break;
-    }
     if (!in_multicall)
         audit_after(nr);
     if (hypercall_trace_on)

@@ -10,6 +10,19 @@
 #include <stdint.h>
 #include "domain.h"
 
+/* A hypercall handler: the six argument words as the guest passed them. */
+typedef long hypercall_fn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                          uint64_t a5);
+
+/* Hypercall numbers below this have a slot in the handler tables (hypercall.c's for the
+ * portable calls, the machine's for its own); the rest are unknown. */
+#define HYPERCALL_TABLE_SIZE 48
+extern hypercall_fn *const hypercall_table[HYPERCALL_TABLE_SIZE];
+
+/* True when every call must come through hypercall_dispatch for its per-call hooks (the
+ * debug audit, either trace): the machine's entry then never calls a table entry itself. */
+extern bool hypercall_hooks_on;
+
 /* Dispatch hypercall `nr` for the current vCPU.  `in_multicall` is true for a multicall
  * entry, where multicall and iret are refused. */
 long hypercall_dispatch(unsigned long nr, const uint64_t args[6], bool in_multicall);

@@ -104,14 +104,18 @@
  *    CPU: C preserves them, so they are still the guest's when the entry leaves, and their
  *    slots are skipped (pad = 1 marks such a frame for the register dump).  From here on C
  *    may change the frame (rax = result).
- * 4. arch_syscall() checks guest kernel mode, calls hypercall_dispatch(rax, frame->args)
- *    with the six arguments where the entry put them, runs the exit step, and says whether
- *    sysretq may be used.
+ * 4. A hypercall from guest kernel mode whose number has a handler in the tables
+ *    (hypercall.h), with no per-call hook on, is called from here with the guest's own
+ *    argument registers, and the common case of the exit step is done here too
+ *    (hypercall_exit).  Everything else goes to arch_syscall() (C), which checks guest
+ *    kernel mode, calls hypercall_dispatch(rax, frame->args) with the six arguments where
+ *    the entry put them, runs the exit step, and says whether sysretq may be used.
  * 5. Leave.  Xen's ABI clobbers only %rcx and %r11 (and %rax = result); every other register
  *    is the guest's again: from the frame, or never changed.
  */
-/* Steps 2-4 for a syscall that came from code segment \cs; \vector tells arch_syscall which. */
-.macro SYSCALL_ENTRY name, cs, vector
+/* Steps 2-3: the frame of a syscall from code segment \cs, and \vector, which tells the C
+ * entry (arch_syscall) which kind. */
+.macro SYSCALL_FRAME name, cs, vector
     .globl \name
     .hidden \name
 \name:
@@ -126,13 +130,92 @@
     movl    $\vector, 4(%rsp)
     sub     $48, %rsp               /* r15..rbx: not saved, the CPU keeps them */
     PUSH_SCRATCH 1                  /* pad 1: a hypercall frame */
-    CALL_WITH_REGS arch_syscall
-    jmp     syscall_leave
 .endm
 
-    SYSCALL_ENTRY arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
+/*
+ * Step 4, the way most hypercalls take: from guest kernel mode, to a handler in one of the
+ * tables (hypercall.h), with no per-call hook on (hypercall_hooks_on).  The handler is
+ * called with the guest's own argument registers (%r10 moved to %rcx, C's fourth); %rcx and
+ * %r11 are free, their values are in the frame.  Anything else goes to arch_syscall (C),
+ * which does the same through hypercall_dispatch, and more.  DF is clear: FMASK clears it.
+ */
+    SYSCALL_FRAME arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
+    mov     current(%rip), %r11
+    mov     VCPU_ARCH(%r11), %r11
+    cmpb    $0, ARCH_VCPU_KERNEL_MODE(%r11)
+    je      syscall_slow                /* guest user mode: a bounce, not a hypercall */
+    cmp     $ARCH_HYPERCALL_SLOTS, %rax
+    jae     syscall_slow                /* unknown: refused by the dispatcher */
+    cmpb    $0, hypercall_hooks_on(%rip)
+    jne     syscall_slow
+    lea     hypercall_table(%rip), %r11
+    mov     (%r11,%rax,8), %r11
+    test    %r11, %r11
+    jnz     1f
+    lea     arch_hypercall_table(%rip), %r11
+    mov     (%r11,%rax,8), %r11
+    test    %r11, %r11
+    jz      syscall_slow
+1:  mov     %r10, %rcx
+    call    *%r11
+
+/*
+ * The exit step (vcpu.c, exit_step) for the common case, with the result in %rax: nothing
+ * to bounce, no event the guest would take now, a canonical rip.  Anything else, and a frame
+ * only iretq can leave by, is for the C exit step.  rflags are made what a guest may hold,
+ * as the C step makes them.
+ */
+hypercall_exit:
+    mov     current(%rip), %r11
+    mov     VCPU_ARCH(%r11), %rcx
+    cmpb    $0, ARCH_VCPU_BOUNCE_FLAGS(%rcx)
+    jne     hypercall_exit_slow
+    mov     VCPU_VINFO(%r11), %rcx
+    cmpb    $0, (%rcx)                  /* evtchn_upcall_pending */
+    jne     3f
+2:  mov     REGS_RIP(%rsp), %rcx
+    movabs  $(1 << 47), %r11            /* canonical: rip + 2^47 below 2^48 */
+    add     %rcx, %r11
+    shr     $48, %r11
+    jnz     hypercall_exit_slow
+    testb   $(TRAP_syscall >> 8), REGS_VECTOR + 1(%rsp)
+    jz      4f                          /* rcx and r11 are live: iretq */
+    cmpq    $FLAT_RING3_CS64, REGS_CS(%rsp)
+    jne     4f
+    cmpq    $FLAT_RING3_SS64, REGS_SS(%rsp)
+    jne     4f
+    mov     REGS_RFLAGS(%rsp), %r11     /* sysretq: rip in %rcx, rflags in %r11 */
+    and     $X86_EFLAGS_GUEST, %r11d
+    or      $(X86_EFLAGS_IF | X86_EFLAGS_MBS), %r11d
+    mov     REGS_RDI(%rsp), %rdi
+    mov     REGS_RDI + 8(%rsp), %rsi
+    mov     REGS_RDI + 16(%rsp), %rdx
+    mov     REGS_RDI + 24(%rsp), %r10
+    mov     REGS_RDI + 32(%rsp), %r8
+    mov     REGS_RDI + 40(%rsp), %r9
+    mov     REGS_RSP(%rsp), %rsp
+    sysretq
+3:  cmpb    $0, 1(%rcx)                 /* evtchn_upcall_mask */
+    jne     2b
+    jmp     hypercall_exit_slow
+4:  mov     REGS_RFLAGS(%rsp), %rcx
+    and     $X86_EFLAGS_GUEST, %ecx
+    or      $(X86_EFLAGS_IF | X86_EFLAGS_MBS), %ecx
+    mov     %rcx, REGS_RFLAGS(%rsp)
+    mov     %rax, REGS_RAX(%rsp)
+    jmp     syscall_leave_iret
+hypercall_exit_slow:
+    mov     %rax, REGS_RAX(%rsp)
+    CALL_WITH_REGS arch_exit_to_guest
+    jmp     syscall_leave
+
+syscall_slow:
+    CALL_WITH_REGS arch_syscall
+    jmp     syscall_leave
+
 /* syscall from 32-bit (compatibility) code: no such ABI here; arch_syscall crashes the guest. */
-    SYSCALL_ENTRY arch_syscall_entry_compat, FLAT_RING3_CS32, TRAP_compat_syscall
+    SYSCALL_FRAME arch_syscall_entry_compat, FLAT_RING3_CS32, TRAP_compat_syscall
+    jmp     syscall_slow
 
 /*
  * Leave to the guest from the frame at %rsp, after the exit step, which says (%eax) whether
@@ -153,6 +236,10 @@ syscall_leave:
     pop     %r11
     add     $48 + 8, %rsp           /* r15..rbx; vector */
     jmp     arch_iret_insn
+syscall_leave_iret:                 /* the same, for a frame whose rax is the guest's */
+    POP_ARGS
+    pop     %rax
+    jmp     1b
 
 exit_to_guest:
     CALL_WITH_REGS arch_exit_to_guest

@@ -10,41 +10,54 @@
 #include "arch.h"
 #include "arch/x86/pv.h"
 #include "domain.h"
+#include "hypercall.h"
 #include "printk.h"
+
+#define ARGS uint64_t a0 UNUSED, uint64_t a1 UNUSED, uint64_t a2 UNUSED, uint64_t a3 UNUSED, \
+             uint64_t a4 UNUSED, uint64_t a5 UNUSED
+#define UNUSED __attribute__((unused))
+static long hc_set_trap_table(ARGS) { return do_set_trap_table(a0); }
+static long hc_set_gdt(ARGS) { return do_set_gdt(a0, (unsigned)a1); }
+static long hc_update_descriptor(ARGS) { return do_update_descriptor(a0, a1); }
+static long hc_stack_switch(ARGS) { return do_stack_switch(a0, a1); }
+static long hc_set_callbacks(ARGS) { return do_set_callbacks(a0, a1, a2); }
+static long hc_fpu_taskswitch(ARGS) { return do_fpu_taskswitch((int)a0); }
+static long hc_set_debugreg(ARGS) { return do_set_debugreg((int)a0, a1); }
+static long hc_get_debugreg(ARGS) { return do_get_debugreg((int)a0); }
+static long hc_vm_assist(ARGS) { return do_vm_assist((unsigned)a0, (unsigned)a1); }
+static long hc_iret(ARGS) { return do_iret(); }
+static long hc_set_segment_base(ARGS) { return do_set_segment_base((unsigned)a0, a1); }
+static long hc_callback_op(ARGS) { return do_callback_op((int)a0, a1); }
+static long hc_physdev_op(ARGS) { return do_physdev_op((int)a0, a1); }
+#undef ARGS
+#undef UNUSED
+
+/* The machine's half of the handler tables (hypercall.h); entry.S looks here for a number
+ * the portable table leaves NULL, as arch_do_hypercall does. */
+hypercall_fn *const arch_hypercall_table[HYPERCALL_TABLE_SIZE] = {
+    [__HYPERVISOR_set_trap_table] = hc_set_trap_table,
+    [__HYPERVISOR_set_gdt] = hc_set_gdt,
+    [__HYPERVISOR_update_descriptor] = hc_update_descriptor,
+    [__HYPERVISOR_stack_switch] = hc_stack_switch,
+    [__HYPERVISOR_set_callbacks] = hc_set_callbacks,
+    [__HYPERVISOR_fpu_taskswitch] = hc_fpu_taskswitch,
+    [__HYPERVISOR_set_debugreg] = hc_set_debugreg,
+    [__HYPERVISOR_get_debugreg] = hc_get_debugreg,
+    [__HYPERVISOR_vm_assist] = hc_vm_assist,
+    [__HYPERVISOR_iret] = hc_iret,
+    [__HYPERVISOR_set_segment_base] = hc_set_segment_base,
+    [__HYPERVISOR_callback_op] = hc_callback_op,
+    [__HYPERVISOR_physdev_op] = hc_physdev_op,
+};
+_Static_assert(HYPERCALL_TABLE_SIZE == ARCH_HYPERCALL_SLOTS, "entry.S's bound on the tables");
 
 long arch_do_hypercall(unsigned long nr, const uint64_t a[6], bool in_multicall)
 {
+    hypercall_fn *fn = nr < HYPERCALL_TABLE_SIZE ? arch_hypercall_table[nr] : NULL;
+
     (void)in_multicall;     /* iret, the one call a batch may not hold, is refused earlier */
-    switch (nr) {
-    case __HYPERVISOR_set_trap_table:
-        return do_set_trap_table(a[0]);
-    case __HYPERVISOR_set_gdt:
-        return do_set_gdt(a[0], (unsigned)a[1]);
-    case __HYPERVISOR_update_descriptor:
-        return do_update_descriptor(a[0], a[1]);
-    case __HYPERVISOR_stack_switch:
-        return do_stack_switch(a[0], a[1]);
-    case __HYPERVISOR_set_callbacks:
-        return do_set_callbacks(a[0], a[1], a[2]);
-    case __HYPERVISOR_fpu_taskswitch:
-        return do_fpu_taskswitch((int)a[0]);
-    case __HYPERVISOR_set_debugreg:
-        return do_set_debugreg((int)a[0], a[1]);
-    case __HYPERVISOR_get_debugreg:
-        return do_get_debugreg((int)a[0]);
-    case __HYPERVISOR_vm_assist:
-        return do_vm_assist((unsigned)a[0], (unsigned)a[1]);
-    case __HYPERVISOR_iret:
-        return do_iret();
-    case __HYPERVISOR_set_segment_base:
-        return do_set_segment_base((unsigned)a[0], a[1]);
-    case __HYPERVISOR_callback_op:
-        return do_callback_op((int)a[0], a[1]);
-    case __HYPERVISOR_physdev_op:
-        return do_physdev_op((int)a[0], a[1]);
-    default:
-        printk_guest("pvx: d%u: hypercall %lu not implemented\n",
-                     current->domain->mm.domid, nr);
-        return -XEN_ENOSYS;
-    }
+    if (fn != NULL)
+        return fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+    printk_guest("pvx: d%u: hypercall %lu not implemented\n", current->domain->mm.domid, nr);
+    return -XEN_ENOSYS;
 }

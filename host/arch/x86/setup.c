@@ -85,6 +85,7 @@ static void parse_option(const char *opt)
         host_opts.selftest_exec_guest = true;
     } else if (klen == 5 && strncmp(opt, "trace", 5) == 0 && strcmp(val, "hypercalls") == 0) {
         hypercall_trace_on = true;
+        hypercall_hooks_on = true;         /* every call through the dispatcher */
     } else if ((klen == 7 && strncmp(opt, "console", 7) == 0) ||
                (klen == 8 && strncmp(opt, "noreboot", 8) == 0) ||
                (klen == 4 && strncmp(opt, "com1", 4) == 0)) {

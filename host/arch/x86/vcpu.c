@@ -29,6 +29,17 @@
 
 static struct arch_vcpu arch_vcpus[PVX_MAX_VCPUS];
 
+/* What entry.S's hypercall path reads without C's help. */
+_Static_assert(offsetof(struct vcpu, arch) == VCPU_ARCH, "entry.S offsets");
+_Static_assert(offsetof(struct vcpu, vinfo) == VCPU_VINFO, "entry.S offsets");
+_Static_assert(offsetof(struct arch_vcpu, kernel_mode) == ARCH_VCPU_KERNEL_MODE &&
+               sizeof(((struct arch_vcpu *)0)->kernel_mode) == 1, "entry.S offsets");
+_Static_assert(offsetof(struct arch_vcpu, bounce) + offsetof(struct trap_bounce, flags) ==
+               ARCH_VCPU_BOUNCE_FLAGS && sizeof(((struct trap_bounce *)0)->flags) == 1,
+               "entry.S offsets");
+_Static_assert(offsetof(struct vcpu_info, evtchn_upcall_pending) == 0 &&
+               offsetof(struct vcpu_info, evtchn_upcall_mask) == 1, "entry.S offsets");
+
 void arch_vcpu_init(struct vcpu *v)
 {
     struct arch_vcpu *a = &arch_vcpus[v->vcpu_id];
@@ -62,24 +73,6 @@ void arch_vcpu_dump(const struct vcpu *v)
         arch_dump_regs(v->arch->regs);
         dump_guest_stack(v->arch->regs);
     }
-}
-
-/*
- * Kernel <-> user.  The guest's GS bases live in the CPU while it runs: GS_BASE is the
- * current mode's, KERNEL_GS_BASE the other mode's (the host never uses GS), so a mode change
- * is a swapgs, and the pagetable base follows the mode.
- */
-void arch_toggle_guest_mode(struct vcpu *v)
-{
-    bool kernel = !v->arch->kernel_mode;
-    mfn_t want = kernel ? v->mm.guest_table : v->mm.guest_table_user;
-
-    if (__builtin_expect(!mfn_valid_raw(want), 0))
-        domain_crash(v->domain, "no pagetable for the guest mode the vCPU enters");
-    __asm__ volatile("swapgs" ::: "memory");
-    v->arch->kernel_mode = kernel;
-    trace_mode_switch(!kernel);
-    write_cr3(mfn_x(want) << PAGE_SHIFT);
 }
 
 /* Rewind the frame to the hypercall instruction (`syscall`, 2 bytes) with the arguments

@@ -26,18 +26,25 @@
 #define GDT_GUEST_DS32     (FLAT_RING3_DS32 & ~3)
 #define GDT_GUEST_CS64     (FLAT_RING3_CS64 & ~3)
 
-#define X86_EFLAGS_MBS  0x00000002ULL   /* bit 1 always reads as one */
-#define X86_EFLAGS_TF   0x00000100ULL
-#define X86_EFLAGS_IF   0x00000200ULL
-#define X86_EFLAGS_DF   0x00000400ULL
-#define X86_EFLAGS_IOPL 0x00003000ULL
-#define X86_EFLAGS_NT   0x00004000ULL
-#define X86_EFLAGS_RF   0x00010000ULL
-#define X86_EFLAGS_VM   0x00020000ULL
-#define X86_EFLAGS_AC   0x00040000ULL
+/* A constant both C and entry.S can use. */
+#ifdef __ASSEMBLER__
+#define X86_UL(x) x
+#else
+#define X86_UL(x) x##ULL
+#endif
+
+#define X86_EFLAGS_MBS  X86_UL(0x00000002)   /* bit 1 always reads as one */
+#define X86_EFLAGS_TF   X86_UL(0x00000100)
+#define X86_EFLAGS_IF   X86_UL(0x00000200)
+#define X86_EFLAGS_DF   X86_UL(0x00000400)
+#define X86_EFLAGS_IOPL X86_UL(0x00003000)
+#define X86_EFLAGS_NT   X86_UL(0x00004000)
+#define X86_EFLAGS_RF   X86_UL(0x00010000)
+#define X86_EFLAGS_VM   X86_UL(0x00020000)
+#define X86_EFLAGS_AC   X86_UL(0x00040000)
 /* Flags a guest may hold (Xen's iret keeps all but IOPL and VM): the arithmetic flags, TF,
  * IF, DF, NT, RF, AC, VIF, VIP, ID; never IOPL, VM or a reserved bit. */
-#define X86_EFLAGS_GUEST 0x3d4fd5ULL
+#define X86_EFLAGS_GUEST X86_UL(0x3d4fd5)
 
 #define X86_CR0_WP     (1ULL << 16)
 #define X86_CR4_SMAP   (1ULL << 21)
@@ -83,11 +90,24 @@
 #define TRAP_compat_syscall 257  /* from 32-bit code: no such ABI, the guest is crashed */
 
 /* Byte offsets into struct cpu_regs, for entry.S. */
+#define REGS_RDI        8
+#define REGS_RAX        56
 #define REGS_ERROR_CODE 128
+#define REGS_VECTOR     132
 #define REGS_RIP        136
 #define REGS_CS         144
+#define REGS_RFLAGS     152
+#define REGS_RSP        160
 #define REGS_SS         168
 #define REGS_SIZE       176
+
+/* For entry.S's hypercall path: offsets into struct vcpu (domain.h) and struct arch_vcpu
+ * (below), checked in vcpu.c, and the bound on the hypercall tables (hypercall.h). */
+#define VCPU_ARCH              0x30
+#define VCPU_VINFO             0x38
+#define ARCH_VCPU_KERNEL_MODE  8
+#define ARCH_VCPU_BOUNCE_FLAGS 0x1c
+#define ARCH_HYPERCALL_SLOTS   48
 
 #ifndef __ASSEMBLER__
 
@@ -118,7 +138,12 @@ _Static_assert(sizeof(struct cpu_regs) == REGS_SIZE, "entry.S offsets");
 _Static_assert(REGS_SIZE % 16 == 0, "frames keep the stack 16-byte aligned");
 _Static_assert(offsetof(struct cpu_regs, r9) - offsetof(struct cpu_regs, rdi) == 40,
                "hypercall arguments in place");
+_Static_assert(offsetof(struct cpu_regs, rdi) == REGS_RDI, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rax) == REGS_RAX, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rsp) == REGS_RSP, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, error_code) == REGS_ERROR_CODE, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, entry_vector) == REGS_VECTOR, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rflags) == REGS_RFLAGS, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, rip) == REGS_RIP, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, ss) == REGS_SS, "entry.S offsets");
 
@@ -223,10 +248,6 @@ bool arch_exit_to_guest(struct cpu_regs *regs);    /* true: the frame may leave 
 /* A syscall from the guest: the hypercall, or the bounce to the syscall callback, and the
  * exit step.  Its frame holds no callee-saved registers (entry.S): they stay in the CPU. */
 bool arch_syscall(struct cpu_regs *regs);
-struct vcpu;
-/* Switch v between guest kernel and user mode: cr3 and the GS bases (Xen's
- * toggle_guest_mode). */
-void arch_toggle_guest_mode(struct vcpu *v);
 
 
 /* mm.c (the x86 side of memory): boot allocator, direct map, M2P, frame table. */
