@@ -11,19 +11,7 @@
 #include <public/errno.h>
 #include "arch/x86/x86.h"
 #include "guest_access.h"
-
-/*
- * [gva, gva + len) is guest memory: wholly below the canonical hole, or wholly above the
- * host's range without wrapping past the top.  (A range that starts in the hole or the
- * host's range fails the second test; one that starts below and runs into them fails the
- * first.)  An empty range is always fine: nothing is touched.
- */
-static inline bool guest_range_ok(uint64_t gva, size_t len)
-{
-    uint64_t end = gva + len;
-
-    return len == 0 || (end >= gva && (end <= (1ULL << 47) || gva >= HOST_RANGE_END));
-}
+#include "arch/x86/guest_word.h"
 
 int copy_from_guest(void *dst, uint64_t gva, size_t len)
 {

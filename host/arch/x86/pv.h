@@ -9,8 +9,27 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/x86/x86.h"
+#include "domain.h"
+#include "trace.h"
 
-struct vcpu;
+/*
+ * Kernel <-> user.  The guest's GS bases live in the CPU while it runs: GS_BASE is the
+ * current mode's, KERNEL_GS_BASE the other mode's (the host never uses GS), so a mode change
+ * is a swapgs, and the pagetable base follows the mode (Xen's toggle_guest_mode).  Inline:
+ * it is on every bounce from user mode and every iret to it.
+ */
+static inline void arch_toggle_guest_mode(struct vcpu *v)
+{
+    bool kernel = !v->arch->kernel_mode;
+    mfn_t want = kernel ? v->mm.guest_table : v->mm.guest_table_user;
+
+    if (__builtin_expect(!mfn_valid_raw(want), 0))
+        domain_crash(v->domain, "no pagetable for the guest mode the vCPU enters");
+    __asm__ volatile("swapgs" ::: "memory");
+    v->arch->kernel_mode = kernel;
+    trace_mode_switch(!kernel);
+    write_cr3(mfn_x(want) << PAGE_SHIFT);
+}
 
 /* pv_traps.c: queue a bounce for the exit step (Xen's pv_inject_*). */
 void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);

@@ -42,7 +42,7 @@ static void load_gs_or_null(uint16_t sel)
 }
 
 /* Hypercalls come from guest kernel mode, where GS_BASE is the kernel's and KERNEL_GS_BASE
- * holds the user's (vcpu.c, arch_toggle_guest_mode). */
+ * holds the user's (pv.h, arch_toggle_guest_mode). */
 long do_set_segment_base(unsigned which, uint64_t base)
 {
     switch (which) {

@@ -7,9 +7,9 @@
  * exit step writes the frame with pv_create_bounce_frame().
  *
  * Trust: handler addresses and stack pointers are guest values.  Handlers must be canonical
- * when registered; the frame is written with copy_to_guest, and a stack the frame cannot be
- * written to (unmapped, read-only, in the host's range) crashes the domain with the reason,
- * as does a bounce with no handler.
+ * when registered; the frame is written a word at a time with fault fixups (guest_word.h),
+ * and a stack the frame cannot be written to (unmapped, read-only, in the host's range)
+ * crashes the domain with the reason, as does a bounce with no handler.
  *
  * The frame, lowest address first (what the guest handler finds at its %rsp):
  *
@@ -26,6 +26,7 @@
 #include <public/callback.h>
 #include <public/errno.h>
 #include <public/xen.h>
+#include "arch/x86/guest_word.h"
 #include "arch/x86/pv.h"
 #include "domain.h"
 #include "guest_access.h"
@@ -95,10 +96,16 @@ void pv_inject_syscall(struct vcpu *v)
 
 /* --- delivery ------------------------------------------------------------------------------ */
 
-static void bounce_crash(struct vcpu *v, const char *what, uint64_t sp)
+/* Why a bounce cannot be delivered, checked in this order, and the domain crashed with it. */
+static __attribute__((noreturn, cold)) void bounce_crash(struct vcpu *v, uint64_t sp)
 {
+    const char *what = "the frame cannot be written to the kernel stack";
     char why[160];
 
+    if (sp >= HOST_RANGE_START && sp < HOST_RANGE_END + 0x60)
+        what = "the kernel stack is in the host's range";
+    else if (v->arch->bounce.eip == 0)
+        what = "the guest registered no handler";
     snprintf(why, sizeof(why), "cannot deliver a bounce to the guest kernel: %s (stack %016lx)",
              what, sp);
     v->arch->bounce.flags = 0;
@@ -107,55 +114,59 @@ static void bounce_crash(struct vcpu *v, const char *what, uint64_t sp)
 
 void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
 {
-    struct trap_bounce *tb = &v->arch->bounce;
+    struct arch_vcpu *a = v->arch;
     struct vcpu_info *vi = vcpu_info(v);
-    uint64_t frame[8], sp, cs = regs->cs;
-    unsigned n = ARRAY_SIZE(frame);
-    uint8_t saved_mask;
+    unsigned flags = a->bounce.flags;
+    uint64_t sp, cs, frame, rflags = regs->rflags;
+    uint8_t saved_mask = vi->evtchn_upcall_mask;
 
-    if (!v->arch->kernel_mode) {
-        arch_toggle_guest_mode(v);
-        sp = v->arch->kernel_sp;
-    } else {
+    if (a->kernel_mode) {
         sp = regs->rsp;
-        cs &= ~3ULL;                    /* tell the guest it interrupted its kernel */
+        cs = regs->cs & ~3ULL;          /* tell the guest it interrupted its kernel */
+    } else {
+        arch_toggle_guest_mode(v);
+        sp = a->kernel_sp;
+        cs = regs->cs;
     }
     sp &= ~0xfULL;                      /* frames are 16-byte aligned */
-    if (sp >= HOST_RANGE_START && sp < HOST_RANGE_END + 0x60)
-        bounce_crash(v, "the kernel stack is in the host's range", sp);
-    if (tb->eip == 0)
-        bounce_crash(v, "the guest registered no handler", sp);
-
-    saved_mask = vi->evtchn_upcall_mask;
-    if (tb->flags & TBF_INTERRUPT)
+    /*
+     * The frame (at most 64 bytes below sp) is guest memory, and sp is not in or just above
+     * the host's range: guest_range_ok() of the frame with that margin, which for a 16-byte
+     * aligned sp comes to either test below.
+     */
+    if (a->bounce.eip == 0 ||
+        (sp - 64 > (1ULL << 47) - 64 && sp < HOST_RANGE_END + 0x60))
+        bounce_crash(v, sp);
+    frame = sp - (flags & TBF_EXCEPTION_ERRCODE ? 8 : 7) * sizeof(uint64_t);
+    if (flags & TBF_INTERRUPT)
         vi->evtchn_upcall_mask = 1;
 
-    /* Built from the top (ss) down. */
-    frame[--n] = regs->ss;
-    frame[--n] = regs->rsp;
-    frame[--n] = (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF);
-    frame[--n] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-    frame[--n] = regs->rip;
-    if (tb->flags & TBF_EXCEPTION_ERRCODE)
-        frame[--n] = tb->error_code;
-    frame[--n] = regs->r11;
-    frame[--n] = regs->rcx;
-
-    uint64_t size = (ARRAY_SIZE(frame) - n) * sizeof(uint64_t);
-    if (copy_to_guest(sp - size, &frame[n], size) != 0)
-        bounce_crash(v, "the frame cannot be written to the kernel stack", sp);
+    /* Written from the top (ss) down, a word at a time (guest_word.h). */
+    guest_put_word(sp - 8, regs->ss, fault);
+    guest_put_word(sp - 16, regs->rsp, fault);
+    guest_put_word(sp - 24, (rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF), fault);
+    guest_put_word(sp - 32, (cs & 0xffff) | ((uint64_t)saved_mask << 32), fault);
+    guest_put_word(sp - 40, regs->rip, fault);
+    if (flags & TBF_EXCEPTION_ERRCODE)
+        guest_put_word(sp - 48, a->bounce.error_code, fault);
+    guest_put_word(frame + 8, regs->r11, fault);
+    guest_put_word(frame, regs->rcx, fault);
 
     /* The guest's rcx and r11 are on its stack now: the exit may clobber them (sysretq). */
     regs->entry_vector |= TRAP_syscall;
-    regs->rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT |
-                      X86_EFLAGS_TF);
-    if (tb->flags & TBF_SYSCALL)
-        regs->rflags &= ~X86_EFLAGS_DF;     /* Xen's switch_to_kernel; the frame keeps it */
+    rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT | X86_EFLAGS_TF);
+    if (flags & TBF_SYSCALL)
+        rflags &= ~X86_EFLAGS_DF;       /* Xen's switch_to_kernel; the frame keeps it */
+    regs->rflags = rflags;
     regs->ss = FLAT_KERNEL_SS;
-    regs->rsp = sp - size;
+    regs->rsp = frame;
     regs->cs = FLAT_KERNEL_CS;
-    regs->rip = tb->eip;
-    tb->flags = 0;
+    regs->rip = a->bounce.eip;
+    a->bounce.flags = 0;
+    return;
+
+fault:
+    bounce_crash(v, sp);
 }
 
 /* --- the hypercalls that register handlers ------------------------------------------------ */
