@@ -287,67 +287,53 @@ long do_multicall(uint64_t list, unsigned nr)
 
 /*
  * The handlers, one per hypercall number this file owns, each taking the six argument words
- * as the guest passed them and decoding them to its own types.  The x86 syscall entry calls
- * a table entry straight from the guest's registers for a hypercall from guest kernel mode
- * when no per-call hook is on (entry.S); everything else comes through hypercall_dispatch
- * below, which uses the same entries.  A NULL entry belongs to the machine
- * (arch_do_hypercall).  multicall and iret are also refused inside a batch by the
- * dispatcher, before the table is consulted.
+ * as the guest passed them and decoding them to its own types (HYPERCALL_PORTABLE_HANDLERS,
+ * hypercall.h, lists them).  A NULL entry in this file's table belongs to the machine
+ * (arch_do_hypercall).  multicall and iret are also refused inside a batch by the dispatcher,
+ * before the table is consulted.
  */
 #define ARGS uint64_t a0 UNUSED, uint64_t a1 UNUSED, uint64_t a2 UNUSED, uint64_t a3 UNUSED, \
              uint64_t a4 UNUSED, uint64_t a5 UNUSED
 #define UNUSED __attribute__((unused))
 
-static long hc_mmu_update(ARGS)
+long hc_mmu_update(ARGS)
 {
     long rc = check_pt_owner((uint32_t)a3);
 
     return rc != 0 ? rc : do_mmu_update(a0, (unsigned)a1, a2, (uint32_t)a3);
 }
-static long hc_mmuext_op(ARGS) { return do_mmuext_op(a0, (unsigned)a1, a2, (uint32_t)a3); }
-static long hc_update_va_mapping(ARGS) { return do_update_va_mapping(a0, a1, a2); }
+long hc_mmuext_op(ARGS) { return do_mmuext_op(a0, (unsigned)a1, a2, (uint32_t)a3); }
+long hc_update_va_mapping(ARGS) { return do_update_va_mapping(a0, a1, a2); }
 /* Only DOMID_SELF can name an owner here (Xen's get_pg_owner). */
-static long hc_update_va_mapping_otherdomain(ARGS)
+long hc_update_va_mapping_otherdomain(ARGS)
 {
     long rc = check_pg_owner((domid_t)a3);
 
     return rc != 0 ? rc : do_update_va_mapping(a0, a1, a2);
 }
-static long hc_multicall(ARGS) { return do_multicall(a0, (unsigned)a1); }
-static long hc_event_channel_op(ARGS) { return do_event_channel_op((int)a0, a1); }
-static long hc_set_timer_op(ARGS) { return do_set_timer_op(a0); }
-static long hc_vcpu_op(ARGS) { return do_vcpu_op((int)a0, (unsigned)a1, a2); }
-static long hc_console_io(ARGS) { return do_console_io((int)a0, (unsigned)a1, a2); }
-static long hc_sched_op(ARGS) { return do_sched_op((int)a0, a1); }
-static long hc_xen_version(ARGS) { return do_xen_version((int)a0, a1); }
-static long hc_memory_op(ARGS) { return do_memory_op(a0, a1); }
-static long hc_grant_table_op(ARGS) { return do_grant_table_op((unsigned)a0, a1, (unsigned)a2); }
+long hc_multicall(ARGS) { return do_multicall(a0, (unsigned)a1); }
+long hc_event_channel_op(ARGS) { return do_event_channel_op((int)a0, a1); }
+long hc_set_timer_op(ARGS) { return do_set_timer_op(a0); }
+long hc_vcpu_op(ARGS) { return do_vcpu_op((int)a0, (unsigned)a1, a2); }
+long hc_console_io(ARGS) { return do_console_io((int)a0, (unsigned)a1, a2); }
+long hc_sched_op(ARGS) { return do_sched_op((int)a0, a1); }
+long hc_xen_version(ARGS) { return do_xen_version((int)a0, a1); }
+long hc_memory_op(ARGS) { return do_memory_op(a0, a1); }
+long hc_grant_table_op(ARGS) { return do_grant_table_op((unsigned)a0, a1, (unsigned)a2); }
 #undef ARGS
 #undef UNUSED
 
-hypercall_fn *const hypercall_table[HYPERCALL_TABLE_SIZE] = {
-    [__HYPERVISOR_mmu_update] = hc_mmu_update,
-    [__HYPERVISOR_mmuext_op] = hc_mmuext_op,
-    [__HYPERVISOR_update_va_mapping] = hc_update_va_mapping,
-    [__HYPERVISOR_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,
-    [__HYPERVISOR_multicall] = hc_multicall,
-    [__HYPERVISOR_event_channel_op] = hc_event_channel_op,
-    [__HYPERVISOR_set_timer_op] = hc_set_timer_op,
-    [__HYPERVISOR_vcpu_op] = hc_vcpu_op,
-    [__HYPERVISOR_console_io] = hc_console_io,
-    [__HYPERVISOR_sched_op] = hc_sched_op,
-    [__HYPERVISOR_xen_version] = hc_xen_version,
-    [__HYPERVISOR_memory_op] = hc_memory_op,
-    [__HYPERVISOR_grant_table_op] = hc_grant_table_op,
-};
+hypercall_fn *const hypercall_table[HYPERCALL_TABLE_SIZE] = { HYPERCALL_PORTABLE_HANDLERS };
 
 /* The debug audit and the traced host's records run per call in the dispatcher, so those
  * builds keep every call there; the release host turns it on with trace=hypercalls. */
 bool hypercall_hooks_on = PVX_DEBUG_AUDIT || PVX_TRACE_BUILD;
 
-long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall)
+/* The whole dispatch: the refusals inside a batch, the machine's calls, and the per-call
+ * hooks (trace records, the debug audit, trace=hypercalls). */
+static __attribute__((noinline)) long dispatch_hooked(unsigned long nr, const uint64_t a[6],
+                                                     bool in_multicall, hypercall_fn *fn)
 {
-    hypercall_fn *fn = nr < HYPERCALL_TABLE_SIZE ? hypercall_table[nr] : NULL;
     long rc;
 
     trace_hypercall(nr, a, in_multicall);
@@ -366,4 +352,15 @@ long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall
     if (hypercall_trace_on)
         hypercall_trace(nr, a, rc);
     return rc;
+}
+
+long hypercall_dispatch(unsigned long nr, const uint64_t a[6], bool in_multicall)
+{
+    hypercall_fn *fn = nr < HYPERCALL_TABLE_SIZE ? hypercall_table[nr] : NULL;
+
+    /* The common case, a portable call with no hook on, goes straight to its handler (a
+     * multicall entry of every batch comes here); iret has no entry in this table. */
+    if (fn != NULL && !hypercall_hooks_on && !(in_multicall && nr == __HYPERVISOR_multicall))
+        return fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+    return dispatch_hooked(nr, a, in_multicall, fn);
 }

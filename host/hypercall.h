@@ -8,15 +8,37 @@
 #define PVX_HYPERCALL_H
 
 #include <stdint.h>
+#include <public/xen.h>
 #include "domain.h"
 
 /* A hypercall handler: the six argument words as the guest passed them. */
 typedef long hypercall_fn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                           uint64_t a5);
 
-/* Hypercall numbers below this have a slot in the handler tables (hypercall.c's for the
- * portable calls, the machine's for its own); the rest are unknown. */
+/* Hypercall numbers below this have a slot in the handler tables; the rest are unknown. */
 #define HYPERCALL_TABLE_SIZE 48
+
+/* The portable handlers (hypercall.c), as designated initializers: hypercall.c's table and
+ * the machine's table of every hypercall (its entry's) are both built from this list. */
+hypercall_fn hc_mmu_update, hc_mmuext_op, hc_update_va_mapping, hc_update_va_mapping_otherdomain,
+    hc_multicall, hc_event_channel_op, hc_set_timer_op, hc_vcpu_op, hc_console_io, hc_sched_op,
+    hc_xen_version, hc_memory_op, hc_grant_table_op;
+#define HYPERCALL_PORTABLE_HANDLERS                                                       \
+    [__HYPERVISOR_mmu_update] = hc_mmu_update,                                            \
+    [__HYPERVISOR_mmuext_op] = hc_mmuext_op,                                              \
+    [__HYPERVISOR_update_va_mapping] = hc_update_va_mapping,                              \
+    [__HYPERVISOR_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain,      \
+    [__HYPERVISOR_multicall] = hc_multicall,                                              \
+    [__HYPERVISOR_event_channel_op] = hc_event_channel_op,                                \
+    [__HYPERVISOR_set_timer_op] = hc_set_timer_op,                                        \
+    [__HYPERVISOR_vcpu_op] = hc_vcpu_op,                                                  \
+    [__HYPERVISOR_console_io] = hc_console_io,                                            \
+    [__HYPERVISOR_sched_op] = hc_sched_op,                                                \
+    [__HYPERVISOR_xen_version] = hc_xen_version,                                          \
+    [__HYPERVISOR_memory_op] = hc_memory_op,                                              \
+    [__HYPERVISOR_grant_table_op] = hc_grant_table_op
+
+/* hypercall.c's table: the portable handlers only (NULL: the machine's, arch_do_hypercall). */
 extern hypercall_fn *const hypercall_table[HYPERCALL_TABLE_SIZE];
 
 /* True when every call must come through hypercall_dispatch for its per-call hooks (the

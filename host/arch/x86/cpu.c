@@ -203,15 +203,6 @@ static void setup_control_regs(void)
         wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);   /* guests may use NX */
 }
 
-/* Where a guest's frame lives: the top of the host stack (TSS.rsp0, the syscall stack). */
-struct cpu_regs *arch_guest_frame(void)
-{
-    uintptr_t top;
-
-    __asm__("leaq arch_host_stack_top(%%rip), %0" : "=r"(top));
-    return (struct cpu_regs *)top - 1;
-}
-
 void arch_cpu_init(void)
 {
     tss.rsp[0] = (uint64_t)(uintptr_t)arch_host_stack_top;

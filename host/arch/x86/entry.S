@@ -4,7 +4,8 @@
  * and TSS are always mapped.  Three ways in:
  *
  *   syscall         from the guest -> arch_syscall()
- *   exception/IRQ   from the guest (ring 3) or from the host itself (ring 0) -> arch_trap()
+ *   exception/IRQ   from the guest (ring 3) -> arch_guest_trap(), or from the host itself
+ *                   (ring 0) -> arch_host_trap()
  *   (first entry)   arch_enter_guest() pretends to return from one of the above
  *
  * All of them save the same struct cpu_regs (x86.h): a guest's frame always sits at the
@@ -104,8 +105,8 @@
  *    CPU: C preserves them, so they are still the guest's when the entry leaves, and their
  *    slots are skipped (pad = 1 marks such a frame for the register dump).  From here on C
  *    may change the frame (rax = result).
- * 4. A hypercall from guest kernel mode whose number has a handler in the tables
- *    (hypercall.h), with no per-call hook on, is called from here with the guest's own
+ * 4. A hypercall from guest kernel mode whose number has a handler in the machine's table
+ *    (pv_hypercall.c), with no per-call hook on, is called from here with the guest's own
  *    argument registers, and the common case of the exit step is done here too
  *    (hypercall_exit).  Everything else goes to arch_syscall() (C), which checks guest
  *    kernel mode, calls hypercall_dispatch(rax, frame->args) with the six arguments where
@@ -119,10 +120,9 @@
     .globl \name
     .hidden \name
 \name:
-    mov     %rsp, syscall_guest_rsp(%rip)
-    lea     arch_host_stack_top(%rip), %rsp
-    pushq   $FLAT_RING3_SS64
-    pushq   syscall_guest_rsp(%rip)
+    mov     %rsp, arch_host_stack_top - 16(%rip)    /* the frame's rsp */
+    lea     arch_host_stack_top - 16(%rip), %rsp
+    movq    $FLAT_RING3_SS64, 8(%rsp)
     push    %r11
     pushq   $\cs
     push    %rcx
@@ -133,10 +133,10 @@
 .endm
 
 /*
- * Step 4, the way most hypercalls take: from guest kernel mode, to a handler in one of the
- * tables (hypercall.h), with no per-call hook on (hypercall_hooks_on).  The handler is
- * called with the guest's own argument registers (%r10 moved to %rcx, C's fourth); %rcx and
- * %r11 are free, their values are in the frame.  Anything else goes to arch_syscall (C),
+ * Step 4, the way most hypercalls take: from guest kernel mode, to a handler in the table
+ * of every hypercall (pv_hypercall.c), with no per-call hook on (hypercall_hooks_on).  The
+ * handler is called with the guest's own argument registers (%r10 moved to %rcx, C's
+ * fourth); %rcx and %r11 are free, their values are in the frame.  Anything else goes to arch_syscall (C),
  * which does the same through hypercall_dispatch, and more.  DF is clear: FMASK clears it.
  */
     SYSCALL_FRAME arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
@@ -148,62 +148,78 @@
     jae     syscall_slow                /* unknown: refused by the dispatcher */
     cmpb    $0, hypercall_hooks_on(%rip)
     jne     syscall_slow
-    lea     hypercall_table(%rip), %r11
-    mov     (%r11,%rax,8), %r11
-    test    %r11, %r11
-    jnz     1f
     lea     arch_hypercall_table(%rip), %r11
     mov     (%r11,%rax,8), %r11
     test    %r11, %r11
     jz      syscall_slow
-1:  mov     %r10, %rcx
+    mov     %r10, %rcx
     call    *%r11
 
+/* rflags, in the 32-bit register \reg32, as a guest may hold them (as the C exit step
+ * makes them): IF on, IOPL 0; the upper half (reserved) is cleared. */
+.macro SAFE_RFLAGS reg32
+    and     $X86_EFLAGS_GUEST, \reg32
+    or      $(X86_EFLAGS_IF | X86_EFLAGS_MBS), \reg32
+.endm
+
 /*
- * The exit step (vcpu.c, exit_step) for the common case, with the result in %rax: nothing
- * to bounce, no event the guest would take now, a canonical rip.  Anything else, and a frame
- * only iretq can leave by, is for the C exit step.  rflags are made what a guest may hold,
- * as the C step makes them.
+ * The exit step's common case (vcpu.c, exit_step, is the whole of it), on the frame at %rsp
+ * once any queued bounce is written, with current in %r11 and %rcx free: no event the guest
+ * would take now, a canonical rip, else \slow (the C step).  Then \iret (which must make
+ * the frame's rflags safe), unless the frame may leave by sysretq (its rcx and r11 are dead,
+ * it returns to the flat selectors): then it falls through with rip in %rcx and safe
+ * rflags in %r11.
  */
-hypercall_exit:
-    mov     current(%rip), %r11
-    mov     VCPU_ARCH(%r11), %rcx
-    cmpb    $0, ARCH_VCPU_BOUNCE_FLAGS(%rcx)
-    jne     hypercall_exit_slow
+.macro EXIT_CHECKS slow, iret
     mov     VCPU_VINFO(%r11), %rcx
     cmpb    $0, (%rcx)                  /* evtchn_upcall_pending */
-    jne     3f
-2:  mov     REGS_RIP(%rsp), %rcx
+    je      1f
+    cmpb    $0, 1(%rcx)                 /* evtchn_upcall_mask */
+    je      \slow
+1:  mov     REGS_RIP(%rsp), %rcx
     movabs  $(1 << 47), %r11            /* canonical: rip + 2^47 below 2^48 */
     add     %rcx, %r11
     shr     $48, %r11
-    jnz     hypercall_exit_slow
+    jnz     \slow
     testb   $(TRAP_syscall >> 8), REGS_VECTOR + 1(%rsp)
-    jz      4f                          /* rcx and r11 are live: iretq */
+    jz      \iret
     cmpq    $FLAT_RING3_CS64, REGS_CS(%rsp)
-    jne     4f
+    jne     \iret
     cmpq    $FLAT_RING3_SS64, REGS_SS(%rsp)
-    jne     4f
-    mov     REGS_RFLAGS(%rsp), %r11     /* sysretq: rip in %rcx, rflags in %r11 */
-    and     $X86_EFLAGS_GUEST, %r11d
-    or      $(X86_EFLAGS_IF | X86_EFLAGS_MBS), %r11d
+    jne     \iret
+    mov     REGS_RFLAGS(%rsp), %r11
+    SAFE_RFLAGS %r11d
+.endm
+
+/* The six hypercall argument registers from the frame at %rsp. */
+.macro LOAD_ARGS
     mov     REGS_RDI(%rsp), %rdi
     mov     REGS_RDI + 8(%rsp), %rsi
     mov     REGS_RDI + 16(%rsp), %rdx
     mov     REGS_RDI + 24(%rsp), %r10
     mov     REGS_RDI + 32(%rsp), %r8
     mov     REGS_RDI + 40(%rsp), %r9
+.endm
+
+/* After a hypercall called from the entry, with the result in %rax: a queued bounce (rare
+ * here) is for the C step too.  The callee-saved registers are the guest's still. */
+hypercall_exit:
+    mov     current(%rip), %r11
+    mov     VCPU_ARCH(%r11), %rcx
+    cmpb    $0, ARCH_VCPU_BOUNCE_FLAGS(%rcx)
+    jne     hypercall_exit_slow
+    EXIT_CHECKS hypercall_exit_slow, 1f
+    LOAD_ARGS
     mov     REGS_RSP(%rsp), %rsp
     sysretq
-3:  cmpb    $0, 1(%rcx)                 /* evtchn_upcall_mask */
-    jne     2b
-    jmp     hypercall_exit_slow
-4:  mov     REGS_RFLAGS(%rsp), %rcx
-    and     $X86_EFLAGS_GUEST, %ecx
-    or      $(X86_EFLAGS_IF | X86_EFLAGS_MBS), %ecx
+1:  mov     REGS_RFLAGS(%rsp), %rcx     /* iretq, rcx and r11 the guest's */
+    SAFE_RFLAGS %ecx
     mov     %rcx, REGS_RFLAGS(%rsp)
-    mov     %rax, REGS_RAX(%rsp)
-    jmp     syscall_leave_iret
+    mov     REGS_RCX(%rsp), %rcx
+    mov     REGS_R11(%rsp), %r11
+    LOAD_ARGS
+    add     $REGS_RIP, %rsp
+    jmp     arch_iret_insn
 hypercall_exit_slow:
     mov     %rax, REGS_RAX(%rsp)
     CALL_WITH_REGS arch_exit_to_guest
@@ -236,26 +252,45 @@ syscall_leave:
     pop     %r11
     add     $48 + 8, %rsp           /* r15..rbx; vector */
     jmp     arch_iret_insn
-syscall_leave_iret:                 /* the same, for a frame whose rax is the guest's */
-    POP_ARGS
-    pop     %rax
-    jmp     1b
 
+/*
+ * Leave from a full frame (an exception, an interrupt, the first entry): a queued bounce is
+ * written here (pv_create_bounce_frame), the rest is EXIT_CHECKS, then every register comes
+ * from the frame.
+ */
 exit_to_guest:
+    mov     current(%rip), %rbx         /* free: every register is in the frame */
+    mov     VCPU_ARCH(%rbx), %rax
+    cmpb    $0, ARCH_VCPU_BOUNCE_FLAGS(%rax)
+    je      1f
+    mov     %rbx, %rdi
+    mov     %rsp, %rsi
+    call    pv_create_bounce_frame
+1:  mov     %rbx, %r11
+    EXIT_CHECKS exit_to_guest_slow, exit_iret_full
+exit_sysret_full:                       /* rip in %rcx, rflags in %r11 */
+    LOAD_ARGS
+    mov     REGS_RAX(%rsp), %rax
+    mov     REGS_RBX(%rsp), %rbx
+    mov     REGS_RBX + 8(%rsp), %rbp
+    mov     REGS_RBX + 16(%rsp), %r12
+    mov     REGS_RBX + 24(%rsp), %r13
+    mov     REGS_RBX + 32(%rsp), %r14
+    mov     REGS_RBX + 40(%rsp), %r15
+    mov     REGS_RSP(%rsp), %rsp
+    sysretq
+exit_iret_full:
+    mov     REGS_RFLAGS(%rsp), %rcx
+    SAFE_RFLAGS %ecx
+    mov     %rcx, REGS_RFLAGS(%rsp)
+    jmp     restore_iret
+exit_to_guest_slow:
     CALL_WITH_REGS arch_exit_to_guest
     test    %eax, %eax
     jz      restore_iret
-    POP_ARGS
-    pop     %rax
-    add     $16, %rsp               /* %rcx becomes rip, %r11 rflags */
-    pop     %rbx
-    pop     %rbp
-    pop     %r12
-    pop     %r13
-    pop     %r14
-    pop     %r15
-    add     $8, %rsp                /* error code, vector */
-    SYSRET_FROM_FRAME
+    mov     REGS_RIP(%rsp), %rcx
+    mov     REGS_RFLAGS(%rsp), %r11
+    jmp     exit_sysret_full
 
 restore_iret:
     RESTORE_ALL
@@ -278,15 +313,19 @@ arch_enter_guest:
  * Exceptions and interrupts.  Each stub makes the error-code slot uniform (pushing 0 where
  * the CPU pushes none), stores its vector in the upper half of that slot, and joins
  * trap_common.  From ring 3 the CPU has already switched to TSS.rsp0 (the host stack top);
- * from ring 0 the frame lands on the current host stack.  arch_trap() decides what becomes
- * of the fault; a frame from ring 3 then leaves through the exit step, one from ring 0
- * returns to the host as it was.
+ * from ring 0 the frame lands on the current host stack.  arch_guest_trap() (ring 3) or
+ * arch_host_trap() (ring 0) decides what becomes of the fault; a frame from ring 3 then
+ * leaves through the exit step, one from ring 0 returns to the host as it was.
  */
 trap_common:
     SAVE_ALL
-    CALL_WITH_REGS arch_trap
+    cld
+    mov     %rsp, %rdi
     testb   $3, REGS_CS(%rsp)
-    jnz     exit_to_guest
+    jz      1f
+    call    arch_guest_trap
+    jmp     exit_to_guest
+1:  call    arch_host_trap
     jmp     restore_iret
 
 /* 256 stubs of 16 bytes each: stub v is at arch_exception_stubs + 16 * v. */

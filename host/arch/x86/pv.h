@@ -31,9 +31,46 @@ static inline void arch_toggle_guest_mode(struct vcpu *v)
     write_cr3(mfn_x(want) << PAGE_SHIFT);
 }
 
-/* pv_traps.c: queue a bounce for the exit step (Xen's pv_inject_*). */
-void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
-void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector);
+/* Queue a bounce for the exit step (Xen's pv_inject_*): inline, they are on every
+ * exception the guest takes; pv_inject_syscall is in pv_traps.c. */
+/* Vectors whose hardware exception carries an error code. */
+#define PV_TRAP_HAVE_EC ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | \
+                         (1u << 14) | (1u << 17) | (1u << 21) | (1u << 29) | (1u << 30))
+
+static inline void pv_queue_trap(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
+{
+    const struct trap_info *ti = &v->arch->trap_ctxt[vector];
+    struct trap_bounce *tb = &v->arch->bounce;
+
+    tb->eip = ti->address;
+    tb->error_code = error;
+    tb->flags = TBF_EXCEPTION | (has_error ? TBF_EXCEPTION_ERRCODE : 0) |
+                (TI_GET_IF(ti) ? TBF_INTERRUPT : 0);
+}
+
+/* A hardware exception for the guest's handler of `vector`.  For a page fault the caller has
+ * recorded cr2; the error code's user bit is the guest's mode, not the CPU's ring. */
+static inline void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
+{
+    if (vector == TRAP_page_fault) {
+        error &= ~4u;
+        if (!v->arch->kernel_mode)
+            error |= 4u;
+        vcpu_info(v)->arch.cr2 = v->arch->cr2;
+    }
+    /* Only a vector whose hardware exception carries one pushes an error code (vector is
+     * below 32: a hardware exception). */
+    pv_queue_trap(v, vector, has_error & (PV_TRAP_HAVE_EC >> (vector & 31)), error);
+    trace_exception_bounce(vector, v->arch->bounce.flags & TBF_EXCEPTION_ERRCODE, error,
+                           v->arch->regs ? v->arch->regs->rip : 0, v->arch->cr2);
+}
+
+/* `int $n` the trap table allows: no error code, delivered after the instruction. */
+static inline void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector)
+{
+    pv_queue_trap(v, vector, false, 0);
+}
+
 void pv_inject_syscall(struct vcpu *v);
 /* Write the queued bounce frame onto the guest kernel stack and point regs at the handler
  * (Xen's create_bounce_frame).  Crashes the domain when it cannot be delivered. */

@@ -32,9 +32,10 @@ static long hc_physdev_op(ARGS) { return do_physdev_op((int)a0, a1); }
 #undef ARGS
 #undef UNUSED
 
-/* The machine's half of the handler tables (hypercall.h); entry.S looks here for a number
- * the portable table leaves NULL, as arch_do_hypercall does. */
+/* Every hypercall the machine handles, the portable ones included (hypercall.h): the table
+ * the syscall entry calls from (entry.S), and arch_do_hypercall's. */
 hypercall_fn *const arch_hypercall_table[HYPERCALL_TABLE_SIZE] = {
+    HYPERCALL_PORTABLE_HANDLERS,
     [__HYPERVISOR_set_trap_table] = hc_set_trap_table,
     [__HYPERVISOR_set_gdt] = hc_set_gdt,
     [__HYPERVISOR_update_descriptor] = hc_update_descriptor,
@@ -55,7 +56,9 @@ long arch_do_hypercall(unsigned long nr, const uint64_t a[6], bool in_multicall)
 {
     hypercall_fn *fn = nr < HYPERCALL_TABLE_SIZE ? arch_hypercall_table[nr] : NULL;
 
-    (void)in_multicall;     /* iret, the one call a batch may not hold, is refused earlier */
+    /* iret, the one call a batch may not hold, is refused earlier; the portable numbers
+     * never come here (hypercall_dispatch calls them from its own table). */
+    (void)in_multicall;
     if (fn != NULL)
         return fn(a[0], a[1], a[2], a[3], a[4], a[5]);
     printk_guest("pvx: d%u: hypercall %lu not implemented\n", current->domain->mm.domid, nr);

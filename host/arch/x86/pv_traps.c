@@ -36,46 +36,7 @@
 #include "refuse.h"
 #include "trace.h"
 
-/* Vectors whose hardware exception carries an error code. */
-#define TRAP_HAVE_EC ((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | \
-                      (1u << 14) | (1u << 17) | (1u << 21) | (1u << 29) | (1u << 30))
-
-/* --- queueing ------------------------------------------------------------------------------ */
-
-static void queue_trap(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
-{
-    const struct trap_info *ti = &v->arch->trap_ctxt[vector];
-    struct trap_bounce *tb = &v->arch->bounce;
-
-    tb->flags = TBF_EXCEPTION;
-    tb->eip = ti->address;
-    tb->error_code = error;
-    if (has_error)
-        tb->flags |= TBF_EXCEPTION_ERRCODE;
-    if (TI_GET_IF(ti))
-        tb->flags |= TBF_INTERRUPT;
-}
-
-/* A hardware exception for the guest's handler of `vector`.  For a page fault the caller has
- * recorded cr2; the error code's user bit is the guest's mode, not the CPU's ring. */
-void pv_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error)
-{
-    if (vector == TRAP_page_fault) {
-        error &= ~4u;
-        if (!v->arch->kernel_mode)
-            error |= 4u;
-        vcpu_info(v)->arch.cr2 = v->arch->cr2;
-    }
-    queue_trap(v, vector, has_error && (TRAP_HAVE_EC & (1u << vector)), error);
-    trace_exception_bounce(vector, v->arch->bounce.flags & TBF_EXCEPTION_ERRCODE, error,
-                           v->arch->regs ? v->arch->regs->rip : 0, v->arch->cr2);
-}
-
-/* `int $n` the trap table allows: no error code, delivered after the instruction. */
-void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector)
-{
-    queue_trap(v, vector, false, 0);
-}
+/* --- queueing (pv_inject_exception and pv_inject_sw_interrupt are inline, pv.h) ------ */
 
 /* `syscall` from guest user mode: the syscall callback, or #UD on the syscall instruction
  * when the guest registered none (Xen's switch_to_kernel). */
@@ -116,18 +77,14 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
 {
     struct arch_vcpu *a = v->arch;
     struct vcpu_info *vi = vcpu_info(v);
-    unsigned flags = a->bounce.flags;
-    uint64_t sp, cs, frame, rflags = regs->rflags;
-    uint8_t saved_mask = vi->evtchn_upcall_mask;
+    uint64_t sp = regs->rsp, cs = regs->cs & ~3ULL, frame, rflags;
+    uint8_t saved_mask;
 
-    if (a->kernel_mode) {
-        sp = regs->rsp;
-        cs = regs->cs & ~3ULL;          /* tell the guest it interrupted its kernel */
-    } else {
+    if (!a->kernel_mode) {
         arch_toggle_guest_mode(v);
         sp = a->kernel_sp;
         cs = regs->cs;
-    }
+    }                                   /* else tell the guest it interrupted its kernel */
     sp &= ~0xfULL;                      /* frames are 16-byte aligned */
     /*
      * The frame (at most 64 bytes below sp) is guest memory, and sp is not in or just above
@@ -137,25 +94,30 @@ void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs)
     if (a->bounce.eip == 0 ||
         (sp - 64 > (1ULL << 47) - 64 && sp < HOST_RANGE_END + 0x60))
         bounce_crash(v, sp);
-    frame = sp - (flags & TBF_EXCEPTION_ERRCODE ? 8 : 7) * sizeof(uint64_t);
-    if (flags & TBF_INTERRUPT)
-        vi->evtchn_upcall_mask = 1;
 
     /* Written from the top (ss) down, a word at a time (guest_word.h). */
+    saved_mask = vi->evtchn_upcall_mask;
     guest_put_word(sp - 8, regs->ss, fault);
     guest_put_word(sp - 16, regs->rsp, fault);
-    guest_put_word(sp - 24, (rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF), fault);
+    guest_put_word(sp - 24, (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF),
+                   fault);
     guest_put_word(sp - 32, (cs & 0xffff) | ((uint64_t)saved_mask << 32), fault);
     guest_put_word(sp - 40, regs->rip, fault);
-    if (flags & TBF_EXCEPTION_ERRCODE)
+    frame = sp - 56;
+    if (a->bounce.flags & TBF_EXCEPTION_ERRCODE) {
         guest_put_word(sp - 48, a->bounce.error_code, fault);
+        frame = sp - 64;
+    }
     guest_put_word(frame + 8, regs->r11, fault);
     guest_put_word(frame, regs->rcx, fault);
+    if (a->bounce.flags & TBF_INTERRUPT)
+        vi->evtchn_upcall_mask = 1;
 
     /* The guest's rcx and r11 are on its stack now: the exit may clobber them (sysretq). */
     regs->entry_vector |= TRAP_syscall;
-    rflags &= ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT | X86_EFLAGS_TF);
-    if (flags & TBF_SYSCALL)
+    rflags = regs->rflags & ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT |
+                              X86_EFLAGS_TF);
+    if (a->bounce.flags & TBF_SYSCALL)
         rflags &= ~X86_EFLAGS_DF;       /* Xen's switch_to_kernel; the frame keeps it */
     regs->rflags = rflags;
     regs->ss = FLAT_KERNEL_SS;

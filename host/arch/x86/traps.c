@@ -137,7 +137,7 @@ static void check_guest_iret(struct cpu_regs *regs)
     arch_enter_guest(frame);
 }
 
-static void host_trap(struct cpu_regs *regs)
+void arch_host_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
 
@@ -180,19 +180,23 @@ static const uint8_t xen_forced_cpuid[] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 
  * guest seeing it (an emulated instruction, a lazily cleared CR0.TS).  True when resolved;
  * false leaves it to the guest.
  */
-static bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
+static __attribute__((noinline)) bool forced_cpuid(struct vcpu *v, struct cpu_regs *regs)
+{
+    uint8_t insn[sizeof(xen_forced_cpuid)];
+
+    if (copy_from_guest(insn, regs->rip, sizeof(insn)) != 0 ||
+        memcmp(insn, xen_forced_cpuid, sizeof(insn)) != 0)
+        return false;
+    pv_emulate_cpuid(v, regs);
+    regs->rip += sizeof(insn);
+    return true;
+}
+
+static inline bool host_resolves(struct vcpu *v, struct cpu_regs *regs)
 {
     switch (regs->entry_vector) {
-    case TRAP_invalid_op: {
-        uint8_t insn[sizeof(xen_forced_cpuid)];
-
-        if (copy_from_guest(insn, regs->rip, sizeof(insn)) != 0 ||
-            memcmp(insn, xen_forced_cpuid, sizeof(insn)) != 0)
-            return false;
-        pv_emulate_cpuid(v, regs);
-        regs->rip += sizeof(insn);
-        return true;
-    }
+    case TRAP_invalid_op:
+        return forced_cpuid(v, regs);
     case TRAP_no_device:
         return !pv_fpu_fault(v);
     case TRAP_page_fault: {
@@ -224,7 +228,8 @@ static bool softint_allowed(const struct vcpu *v, unsigned vector)
  * "Deliver it to the guest": queue a bounce through the guest's trap table for the exit
  * step.  False when the guest has no handler for it, which ends the guest.
  */
-static bool bounce_to_guest(struct vcpu *v, struct cpu_regs *regs)
+static inline __attribute__((always_inline)) bool bounce_to_guest(struct vcpu *v,
+                                                                struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
 
@@ -260,10 +265,13 @@ static bool bounce_to_guest(struct vcpu *v, struct cpu_regs *regs)
     return true;
 }
 
-/* The reason a fault could not be handled, for the crash report. */
-static void describe_fault(const struct cpu_regs *regs, char *why, size_t len)
+/* A fault neither the host nor the guest handles: the domain is crashed with the reason. */
+static __attribute__((noreturn, cold, noinline)) void fault_crash(struct vcpu *v,
+                                                        const struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
+    char why[192];
+    size_t len = sizeof(why);
 
     if (vec == TRAP_page_fault)
         snprintf(why, len, "page fault at %016lx cr2 %016lx error %x (%s, %s, %s), "
@@ -274,20 +282,17 @@ static void describe_fault(const struct cpu_regs *regs, char *why, size_t len)
     else
         snprintf(why, len, "%s at %016lx error %x (vector %u), no handler in the trap table",
                  trap_name(vec), regs->rip, regs->error_code, vec);
-}
-
-/* A guest fault: the host handles it, else the guest does, else the domain is crashed. */
-static void guest_fault(struct vcpu *v, struct cpu_regs *regs)
-{
-    char why[192];
-
-    if (host_resolves(v, regs) || bounce_to_guest(v, regs))
-        return;
-    describe_fault(regs, why, sizeof(why));
     domain_crash(v->domain, why);
 }
 
-static void guest_trap(struct cpu_regs *regs)
+/* A guest fault: the host handles it, else the guest does, else the domain is crashed. */
+static inline __attribute__((always_inline)) void guest_fault(struct vcpu *v, struct cpu_regs *regs)
+{
+    if (!host_resolves(v, regs) && !bounce_to_guest(v, regs))
+        fault_crash(v, regs);
+}
+
+void arch_guest_trap(struct cpu_regs *regs)
 {
     unsigned vec = regs->entry_vector;
 
@@ -313,12 +318,4 @@ static void guest_trap(struct cpu_regs *regs)
         arch_enter_guest(frame);
     }
     guest_fault(current, regs);
-}
-
-void arch_trap(struct cpu_regs *regs)
-{
-    if (regs->cs & 3)
-        guest_trap(regs);
-    else
-        host_trap(regs);
 }

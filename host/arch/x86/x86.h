@@ -92,6 +92,9 @@
 /* Byte offsets into struct cpu_regs, for entry.S. */
 #define REGS_RDI        8
 #define REGS_RAX        56
+#define REGS_RCX        64
+#define REGS_R11        72
+#define REGS_RBX        80
 #define REGS_ERROR_CODE 128
 #define REGS_VECTOR     132
 #define REGS_RIP        136
@@ -141,6 +144,10 @@ _Static_assert(offsetof(struct cpu_regs, r9) - offsetof(struct cpu_regs, rdi) ==
 _Static_assert(offsetof(struct cpu_regs, rdi) == REGS_RDI, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, rax) == REGS_RAX, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, rsp) == REGS_RSP, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rcx) == REGS_RCX, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, r11) == REGS_R11, "entry.S offsets");
+_Static_assert(offsetof(struct cpu_regs, rbx) == REGS_RBX &&
+               offsetof(struct cpu_regs, r15) == REGS_RBX + 40, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, error_code) == REGS_ERROR_CODE, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, entry_vector) == REGS_VECTOR, "entry.S offsets");
 _Static_assert(offsetof(struct cpu_regs, rflags) == REGS_RFLAGS, "entry.S offsets");
@@ -240,7 +247,15 @@ static inline uint64_t virt_to_maddr(const void *p) { return (uint64_t)(uintptr_
 
 /* cpu.c */
 void arch_cpu_init(void);
-struct cpu_regs *arch_guest_frame(void);
+
+/* Where a guest's frame lives: the top of the host stack (TSS.rsp0, the syscall stack). */
+static inline struct cpu_regs *arch_guest_frame(void)
+{
+    uintptr_t top;
+
+    __asm__("leaq arch_host_stack_top(%%rip), %0" : "=r"(top));
+    return (struct cpu_regs *)top - 1;
+}
 extern uint8_t arch_host_stack_top[];
 
 /* vcpu.c: the one exit step back into the guest, and the guest's two modes. */
@@ -268,7 +283,9 @@ void arch_load_ldt(uint64_t base, unsigned ents);
 void arch_irq(unsigned vector);
 
 /* traps.c: every entry's C half. */
-void arch_trap(struct cpu_regs *regs);
+/* An exception or interrupt from the guest (ring 3), and one in the host (ring 0). */
+void arch_guest_trap(struct cpu_regs *regs);
+void arch_host_trap(struct cpu_regs *regs);
 void arch_dump_regs(const struct cpu_regs *regs);
 
 /* guest_access.c: runs each guest-access refusal path once on the real machine; returns how
