@@ -3,15 +3,17 @@
  * pagetables, whose L4 slots 256-271 map the host, so the host code, its stacks, GDT, IDT
  * and TSS are always mapped.  Three ways in:
  *
- *   syscall         from the guest -> arch_syscall()
+ *   syscall         from the guest -> a hypercall handler (the common case), or
+ *                   arch_syscall()
  *   exception/IRQ   from the guest (ring 3) -> arch_guest_trap(), or from the host itself
  *                   (ring 0) -> arch_host_trap()
  *   (first entry)   arch_enter_guest() pretends to return from one of the above
  *
  * All of them save the same struct cpu_regs (x86.h): a guest's frame always sits at the
- * top of the host stack.  One way out to the guest: exit_to_guest, which calls the exit step
- * arch_exit_to_guest() (vcpu.c) and only then restores the registers.  A fault the host
- * takes in ring 0 returns to the host directly.
+ * top of the host stack.  The way out to the guest is the exit step, run on that frame
+ * before the registers are restored: its common case here (EXIT_CHECKS, after
+ * hypercall_exit or exit_to_guest), the whole of it in C (arch_exit_to_guest, vcpu.c).  A
+ * fault the host takes in ring 0 returns to the host directly.
  */
 #include "arch/x86/x86.h"
 
@@ -97,8 +99,8 @@
  *    puts the return rip in %rcx and rflags in %r11, loads CS 0xe008 / SS 0xe010 from STAR and
  *    clears IF (FMASK); it does NOT switch stacks, so %rsp is still the guest's and must not
  *    be touched as memory.
- * 2. Park the guest %rsp in a scratch word (one CPU, interrupts off: no race) and move to
- *    the top of the host stack.
+ * 2. Store the guest %rsp into its slot of the frame at the top of the host stack (one CPU,
+ *    interrupts off: no race) and move there.
  * 3. Build the same frame an exception from ring 3 would have left: ss, rsp, rflags, cs,
  *    rip, then error code 0 with vector TRAP_syscall, then the general registers C may
  *    clobber or read: the six arguments, rax, rcx, r11.  rbx, rbp and r12-r15 stay in the
@@ -162,6 +164,13 @@
     or      $(X86_EFLAGS_IF | X86_EFLAGS_MBS), \reg32
 .endm
 
+/* The same for the frame's rflags, before an iretq (clobbers %rcx). */
+.macro SAFE_FRAME_RFLAGS
+    mov     REGS_RFLAGS(%rsp), %rcx
+    SAFE_RFLAGS %ecx
+    mov     %rcx, REGS_RFLAGS(%rsp)
+.endm
+
 /*
  * The exit step's common case (vcpu.c, exit_step, is the whole of it), on the frame at %rsp
  * once any queued bounce is written, with current in %r11 and %rcx free: no event the guest
@@ -208,13 +217,12 @@ hypercall_exit:
     mov     VCPU_ARCH(%r11), %rcx
     cmpb    $0, ARCH_VCPU_BOUNCE_FLAGS(%rcx)
     jne     hypercall_exit_slow
-    EXIT_CHECKS hypercall_exit_slow, 1f
+    EXIT_CHECKS hypercall_exit_slow, hypercall_exit_iret
     LOAD_ARGS
     mov     REGS_RSP(%rsp), %rsp
     sysretq
-1:  mov     REGS_RFLAGS(%rsp), %rcx     /* iretq, rcx and r11 the guest's */
-    SAFE_RFLAGS %ecx
-    mov     %rcx, REGS_RFLAGS(%rsp)
+hypercall_exit_iret:                    /* rcx and r11 are the guest's */
+    SAFE_FRAME_RFLAGS
     mov     REGS_RCX(%rsp), %rcx
     mov     REGS_R11(%rsp), %r11
     LOAD_ARGS
@@ -280,9 +288,7 @@ exit_sysret_full:                       /* rip in %rcx, rflags in %r11 */
     mov     REGS_RSP(%rsp), %rsp
     sysretq
 exit_iret_full:
-    mov     REGS_RFLAGS(%rsp), %rcx
-    SAFE_RFLAGS %ecx
-    mov     %rcx, REGS_RFLAGS(%rsp)
+    SAFE_FRAME_RFLAGS
     jmp     restore_iret
 exit_to_guest_slow:
     CALL_WITH_REGS arch_exit_to_guest
@@ -364,6 +370,5 @@ arch_ist_df_top:
 arch_ist_mc_top:
     .skip 8192                  /* a guest's #DB crashes the domain from here: room to spare */
 arch_ist_db_top:
-syscall_guest_rsp:  .quad 0
 
     .section .note.GNU-stack, "", @progbits

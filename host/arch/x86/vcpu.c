@@ -3,9 +3,11 @@
  *
  * The exit step, the guided tour (lguest's run_guest, Xen's test_all_events, xv6's
  * usertrapret).  Whatever brought the vCPU into the host -- a hypercall, an exception, an
- * interrupt, or the first entry -- entry.S calls arch_exit_to_guest() with the saved frame
- * just before it restores the registers, and this is the only place that decides what the
- * guest runs next:
+ * interrupt, or the first entry -- the exit step runs on the saved frame just before the
+ * registers are restored, and it alone decides what the guest runs next.  This function is
+ * the whole of it; entry.S runs its common case itself (EXIT_CHECKS: a queued bounce
+ * written, then no event to take and a canonical rip) and calls arch_exit_to_guest() for
+ * anything else, so the two must decide alike:
  *   1. a bounce queued by the entry (an exception for the guest's trap table, a syscall
  *      from guest user mode for its syscall callback) is written onto the guest kernel
  *      stack and the frame redirected to the handler;
@@ -13,8 +15,8 @@
  *      callback the same way, on top of any bounce just written;
  *   3. the frame is made safe to return with: rflags as a guest may hold them (IF on, IOPL
  *      0), a canonical rip.
- * cr3 needs no step of its own: it changes only with the mode (arch_toggle_guest_mode) or
- * the base pointer (mm's NEW_BASEPTR), and both load it at once.
+ * cr3 needs no step of its own: it changes only with the mode (arch_toggle_guest_mode,
+ * pv.h) or the base pointer (mm's NEW_BASEPTR), and both load it at once.
  * Only then does entry.S restore the registers and leave, by sysretq when the frame allows
  * it (TRAP_syscall) or by iretq.
  */
