@@ -138,8 +138,9 @@
  * Step 4, the way most hypercalls take: from guest kernel mode, to a handler in the table
  * of every hypercall (pv_hypercall.c), with no per-call hook on (hypercall_hooks_on).  The
  * handler is called with the guest's own argument registers (%r10 moved to %rcx, C's
- * fourth); %rcx and %r11 are free, their values are in the frame.  Anything else goes to arch_syscall (C),
- * which does the same through hypercall_dispatch, and more.  DF is clear: FMASK clears it.
+ * fourth); %rcx and %r11 are free, their values are in the frame.  Anything else goes to
+ * arch_syscall (C), which does the same through hypercall_dispatch, and more.  DF is clear:
+ * FMASK clears it.
  */
     SYSCALL_FRAME arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
     mov     current(%rip), %r11
