@@ -135,25 +135,32 @@ static int audit_table(struct audit *a, struct page_info *pg)
     return bad ? fail(a, bad, mfn_x(mfn), i - 1) : 0;
 }
 
+/* The first guest-kernel slot (272-510) of the L4 l4 that holds a present entry, or -1. */
+static int64_t kernel_slot_used(mfn_t l4)
+{
+    const uint64_t *pt = arch_map_frame(l4);
+    int64_t found = -1;
+
+    for (unsigned i = USER_L4_KERNEL_FIRST; i <= USER_L4_KERNEL_LAST && found < 0; i++)
+        if (pte_present(pt[i]))
+            found = i;
+    arch_unmap_frame(pt);
+    return found;
+}
+
 static int audit_base(struct audit *a, const struct mm_domain *d, mfn_t l4, bool user)
 {
     struct page_info *pg = mm_page(l4);
-    const uint64_t *pt;
-    unsigned i;
-    bool kernel = false;
+    int64_t slot;
 
     if (!mfn_valid_raw(l4))
         return 0;
     if (pg == NULL || pg->owner != d || pg->type != MM_TYPE_L4 || !(pg->flags & PGF_VALIDATED))
         return fail(a, "base pointer is not a validated L4 of its domain", mfn_x(l4), -1);
     expect(mfn_x(l4), true);
-    if (!user)
+    if (!user || (slot = kernel_slot_used(l4)) < 0)
         return 0;
-    pt = arch_map_frame(l4);
-    for (i = USER_L4_KERNEL_FIRST; i <= USER_L4_KERNEL_LAST && !kernel; i++)
-        kernel = pte_present(pt[i]);
-    arch_unmap_frame(pt);
-    return kernel ? fail(a, "user L4 maps guest kernel space", mfn_x(l4), i - 1) : 0;
+    return fail(a, "user L4 maps guest kernel space", mfn_x(l4), slot);
 }
 
 /* Per-frame state that needs no walk: ownership, flags, pins, the shared frame. */
@@ -180,6 +187,12 @@ static int audit_frame(struct audit *a, struct mm_domain *const *doms, unsigned 
         return fail(a, "pinned frame is not a pagetable", mfn, -1);
     if ((pg->flags & PGF_SHARED) && pg->type != MM_TYPE_WRITABLE)
         return fail(a, "shared frame lost its writable type", mfn, -1);
+    if ((pg->flags & PGF_USER_L4_OK) &&
+        (pg->type != MM_TYPE_L4 || !(pg->flags & PGF_VALIDATED) || pg->type_count == 0))
+        return fail(a, "user-L4 mark on a frame that is no L4 in use", mfn, -1);
+    if ((pg->flags & PGF_USER_L4_OK) && kernel_slot_used(mm_page_mfn(pg)) >= 0)
+        return fail(a, "user-L4 mark on an L4 that maps guest kernel space", mfn,
+                    kernel_slot_used(mm_page_mfn(pg)));
     expect(mfn, false);                                /* the allocation */
     pg->audit_count += pg->ext_count;                  /* the host's typed references */
     pg->audit_type_count += pg->ext_count;

@@ -319,7 +319,7 @@ int mm_get_page_type_slow(struct page_info *pg, unsigned type)
         if (pg->type != MM_TYPE_NONE && pg->flush_stamp == mm_tlb_clock)
             mm_flush_tlb();
         pg->type = (uint8_t)type;
-        pg->flags &= (uint8_t)~PGF_VALIDATED;
+        pg->flags &= (uint8_t)~(PGF_VALIDATED | PGF_USER_L4_OK);
         pg->type_count = 1;
         rc = is_pagetable_type(type) ? mm_validate_table(pg, type) :
              type == MM_TYPE_SEG_DESC ? check_seg_desc_frame(pg) : 0;
@@ -349,7 +349,7 @@ void mm_put_page_type_slow(struct page_info *pg)
     if (--pg->type_count > 0)
         return;
     if (is_pagetable_type(pg->type) && (pg->flags & PGF_VALIDATED)) {
-        pg->flags &= (uint8_t)~PGF_VALIDATED;
+        pg->flags &= (uint8_t)~(PGF_VALIDATED | PGF_USER_L4_OK);
         mm_devalidate_table(pg, pg->type);
     }
     pg->flush_stamp = mm_tlb_clock;

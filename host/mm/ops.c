@@ -148,10 +148,13 @@ static bool maps_guest_kernel(mfn_t l4)
 }
 
 /* mfn 0 clears the user base pointer, as under Xen.  The kernel-space check reads the frame
- * before it is validated (validation rewrites entries), so a refusal leaves it untouched. */
+ * before it is validated (validation rewrites entries), so a refusal leaves it untouched.
+ * An L4 that passed it and has kept its type and its empty kernel slots since
+ * (PGF_USER_L4_OK) is not scanned again: a process switch installs the same few again. */
 static int new_user_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn)
 {
     mfn_t old = v->guest_table_user;
+    struct page_info *pg;
     int rc;
 
     if (mfn_valid_raw(old) ? mfn_x(old) == mfn : mfn == 0)
@@ -159,11 +162,13 @@ static int new_user_baseptr(struct mm_domain *d, struct mm_vcpu *v, uint64_t mfn
     if (mfn != 0) {
         if (mm_frame_owner(_mfn(mfn)) != d)
             return REFUSE(-XEN_EINVAL, "user base pointer the domain does not own");
-        if (maps_guest_kernel(_mfn(mfn)))
+        pg = mm_page(_mfn(mfn));
+        if (!(pg->flags & PGF_USER_L4_OK) && maps_guest_kernel(_mfn(mfn)))
             return REFUSE(-XEN_EINVAL, "user L4 maps guest kernel space");
         rc = mm_get_typed(d, _mfn(mfn), MM_TYPE_L4);
         if (rc != 0)
             return rc;
+        pg->flags |= PGF_USER_L4_OK;
     }
     v->guest_table_user = mfn != 0 ? _mfn(mfn) : invalid_mfn();
     if (mfn_valid_raw(old))

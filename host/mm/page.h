@@ -25,6 +25,10 @@ enum {
     PGF_VALIDATED = 1 << 3,   /* pagetable type whose entries' references are held */
     PGF_PINNED    = 1 << 4,   /* a pin holds one general and one type reference */
     PGF_SHARED    = 1 << 5,   /* shared_info: permanently holds one writable type ref */
+    /* A validated L4 whose guest-kernel slots (272-510) were found empty when it became a
+     * user base pointer, and have stayed so: it may become one again without a rescan.
+     * Cleared with PGF_VALIDATED and by any present entry written there (mm_mod_entry). */
+    PGF_USER_L4_OK = 1 << 6,
 };
 
 struct page_info {

@@ -219,9 +219,12 @@ int mm_mod_entry(struct mm_domain *d, struct page_info *pg, unsigned idx, uint64
     if (!slot_is_guest(level, idx))
         return trace_update(table, level, idx,
                             REFUSE(-XEN_EINVAL, "L4 update in the host's slots 256-271"));
-    if (level == 4 && is_user_l4_kernel_slot(idx) && pte_present(gpte) && is_user_l4(d, table))
-        return trace_update(table, level, idx,
-                            REFUSE(-XEN_EINVAL, "user L4 may not map guest kernel space"));
+    if (level == 4 && is_user_l4_kernel_slot(idx) && pte_present(gpte)) {
+        if (is_user_l4(d, table))
+            return trace_update(table, level, idx,
+                                REFUSE(-XEN_EINVAL, "user L4 may not map guest kernel space"));
+        pg->flags &= (uint8_t)~PGF_USER_L4_OK;      /* it will map guest kernel space */
+    }
     pt = arch_map_frame(table);
     old = pt[idx];
     if (preserve_ad)

@@ -837,6 +837,30 @@ static void user_l4_may_not_map_guest_kernel_space(void **state)
     assert_int_equal(mmu(MA(user, 5), PTE(a.l3, F_P)), 0);
 }
 
+/* An L4 found fit to be a user L4 is not scanned again when it comes back (PGF_USER_L4_OK),
+ * but a present entry written into its kernel slots while it is not the user L4 takes that
+ * back: installing it again is refused, as a fresh scan would. */
+static void a_user_l4_that_gained_kernel_entries_is_refused_again(void **state)
+{
+    struct aspace a;
+    mfn_t user = world_alloc(0), other = world_alloc(0);
+
+    (void)state;
+    build_aspace(&a);
+    activate(&a);
+    assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(user), 0), 0);
+    assert_int_equal(pin(4, user), 0);                /* keeps its type when switched away */
+    assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(other), 0), 0);
+    assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(user), 0), 0);     /* back: fine */
+    assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(other), 0), 0);
+    assert_int_equal(mmu(MA(user, 300), PTE(a.l3, F_P)), 0);  /* not the user L4 now */
+    check_audit();
+    assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(user), 0), -XEN_EINVAL);
+    assert_int_equal(mmu(MA(user, 300), 0), 0);
+    assert_int_equal(ext(MMUEXT_NEW_USER_BASEPTR, mfn_x(user), 0), 0);
+    check_audit();
+}
+
 /* --- teardown and the audit ---------------------------------------------------------------- */
 
 static void teardown_releases_every_frame(void **state)
@@ -1045,6 +1069,7 @@ int run_frame_tests(void)
         T(new_baseptr_switch_drops_the_old_reference),
         T(new_user_baseptr_zero_clears),
         T(user_l4_may_not_map_guest_kernel_space),
+        T(a_user_l4_that_gained_kernel_entries_is_refused_again),
         T(teardown_releases_every_frame),
         T(teardown_of_one_domain_leaves_the_other),
         T(audit_catches_a_wrong_count),
