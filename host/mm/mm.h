@@ -74,9 +74,10 @@ int mm_mmu_update_one(struct mm_domain *d, struct mm_vcpu *v, uint64_t ptr, uint
 /* One mmuext_op; a vcpumask handle (TLB_FLUSH_MULTI, INVLPG_MULTI) is read with
  * copy_from_guest. */
 int mm_mmuext_op_one(struct mm_domain *d, struct mm_vcpu *v, const struct mmuext_op *op);
-/* update_va_mapping: replace the L1 entry mapping `va` in v's current kernel pagetable. */
-int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, uint64_t val,
-                         uint64_t flags);
+/* update_va_mapping: replace the L1 entry mapping `va` in v's current kernel pagetable.
+ * (long: it is the hypercall's result as it stands, so the handler can tail-call it.) */
+long mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, uint64_t val,
+                          uint64_t flags);
 
 /* update_descriptor: write the descriptor `desc` at machine address `maddr` of a frame d
  * owns (arch_check_descriptor decides what is allowed). */

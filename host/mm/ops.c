@@ -342,8 +342,8 @@ static inline bool l1_for_va(const struct mm_vcpu *v, uint64_t va, mfn_t *l1)
 }
 
 /* Xen's __do_update_va_mapping, after the XSA-279 fix: a failed update flushes nothing. */
-int mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, uint64_t val,
-                         uint64_t flags)
+long mm_update_va_mapping(struct mm_domain *d, struct mm_vcpu *v, uint64_t va, uint64_t val,
+                          uint64_t flags)
 {
     struct page_info *l1;
     uint64_t scope = flags & ~(uint64_t)UVMF_FLUSHTYPE_MASK;
