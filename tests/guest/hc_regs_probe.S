@@ -35,7 +35,18 @@
     mov     7*8(%rdi), %rdi         /* last: it held the array */
 .endm
 
-/* After the call: %rsp points at the array pointer, pushed before LOAD_ALL. */
+/* Save the callee-saved registers, then the array pointer (%rdi). */
+.macro ENTER
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    push    %rdi
+.endm
+
+/* After the call: %rsp points at the array pointer, pushed by ENTER. */
 .macro STORE_ALL_AND_RETURN
     push    %rdi
     mov     8(%rsp), %rdi
@@ -68,26 +79,14 @@
     .section .text, "ax"
     .globl hc_regs_probe
 hc_regs_probe:
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
-    push    %rdi
+    ENTER
     LOAD_ALL
     syscall
     STORE_ALL_AND_RETURN
 
     .globl hc_regs_iret_probe
 hc_regs_iret_probe:
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
-    push    %rdi
+    ENTER
     mov     %rsp, %rax              /* where the iret lands: the stack as it is now */
     sub     $72, %rsp
     mov     %rsi, 0(%rsp)           /* rax */
