@@ -138,19 +138,19 @@
  * Step 4, the way most hypercalls take: from guest kernel mode, to a handler in the table
  * of every hypercall (pv_hypercall.c), with no per-call hook on (hypercall_hooks_on).  The
  * handler is called with the guest's own argument registers (%r10 moved to %rcx, C's
- * fourth); %rcx and %r11 are free, their values are in the frame.  Anything else goes to
- * arch_syscall (C), which does the same through hypercall_dispatch, and more.  DF is clear:
- * FMASK clears it.
+ * fourth); %rcx and %r11 are free, their values are in the frame.  From guest user mode,
+ * user_syscall.  Anything else goes to arch_syscall (C), which does the same through
+ * hypercall_dispatch, and more.  DF is clear: FMASK clears it.
  */
     SYSCALL_FRAME arch_syscall_entry, FLAT_RING3_CS64, TRAP_syscall
+    cmpb    $0, hypercall_hooks_on(%rip)
+    jne     syscall_slow
     mov     current(%rip), %r11
     mov     VCPU_ARCH(%r11), %r11
     cmpb    $0, ARCH_VCPU_KERNEL_MODE(%r11)
-    je      syscall_slow                /* guest user mode: a bounce, not a hypercall */
+    je      user_syscall                /* guest user mode: a bounce, not a hypercall */
     cmp     $ARCH_HYPERCALL_SLOTS, %rax
     jae     syscall_slow                /* unknown: refused by the dispatcher */
-    cmpb    $0, hypercall_hooks_on(%rip)
-    jne     syscall_slow
     lea     arch_hypercall_table(%rip), %r11
     mov     (%r11,%rax,8), %r11
     test    %r11, %r11
@@ -233,6 +233,16 @@ hypercall_exit_slow:
     mov     %rax, REGS_RAX(%rsp)
     CALL_WITH_REGS arch_exit_to_guest
     jmp     syscall_leave
+
+/* A syscall from guest user mode: the bounce to the guest kernel's syscall callback is
+ * queued and written (pv_user_syscall), then the exit goes on as after a hypercall, with
+ * the guest's own rax. */
+user_syscall:
+    mov     current(%rip), %rdi
+    mov     %rsp, %rsi
+    call    pv_user_syscall
+    mov     REGS_RAX(%rsp), %rax
+    jmp     hypercall_exit
 
 syscall_slow:
     CALL_WITH_REGS arch_syscall

@@ -72,6 +72,8 @@ static inline void pv_inject_sw_interrupt(struct vcpu *v, unsigned vector)
 }
 
 void pv_inject_syscall(struct vcpu *v);
+/* pv_inject_syscall, then pv_create_bounce_frame (below): the syscall entry's user path. */
+void pv_user_syscall(struct vcpu *v, struct cpu_regs *regs);
 /* Write the queued bounce frame onto the guest kernel stack and point regs at the handler
  * (Xen's create_bounce_frame).  Crashes the domain when it cannot be delivered. */
 void pv_create_bounce_frame(struct vcpu *v, struct cpu_regs *regs);

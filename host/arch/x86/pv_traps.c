@@ -55,6 +55,14 @@ void pv_inject_syscall(struct vcpu *v)
         tb->flags |= TBF_INTERRUPT;
 }
 
+/* A `syscall` from guest user mode, from the syscall entry (entry.S): queued and written at
+ * once, for the exit to go on from (arch_syscall does the same in two steps). */
+void pv_user_syscall(struct vcpu *v, struct cpu_regs *regs)
+{
+    pv_inject_syscall(v);
+    pv_create_bounce_frame(v, regs);
+}
+
 /* --- delivery ------------------------------------------------------------------------------ */
 
 /* Why a bounce cannot be delivered, checked in this order, and the domain crashed with it. */
