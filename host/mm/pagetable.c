@@ -139,6 +139,16 @@ static uint64_t adjust_entry(unsigned level, uint64_t pte)
 
 unsigned long mm_tables_walked;
 
+/*
+ * Validation and devalidation look at every entry, but only the present ones in guest
+ * slots take (or drop) references and need adjusting; a process's tables are mostly
+ * empty, so an empty entry costs only its test.
+ */
+static bool holds_refs(unsigned level, unsigned idx, uint64_t pte)
+{
+    return pte_present(pte) && slot_is_guest(level, idx);
+}
+
 int mm_validate_table(struct page_info *pg, unsigned type)
 {
     unsigned level = type_level(type), i, checked = 0;
@@ -148,7 +158,7 @@ int mm_validate_table(struct page_info *pg, unsigned type)
 
     mm_tables_walked++;
     for (i = 0; i < 512; i++) {
-        if (!slot_is_guest(level, i) || !pte_present(pt[i]))
+        if (!holds_refs(level, i, pt[i]))
             continue;
         checked++;                   /* for the trace (host/trace.h): dead without it */
         rc = get_entry_refs(pg, level, pt[i]);
@@ -156,18 +166,22 @@ int mm_validate_table(struct page_info *pg, unsigned type)
             break;
     }
     if (rc != 0) {
+        /* Refused: drop what the entries before it took, and leave the table as it was. */
         while (i-- > 0)
-            if (slot_is_guest(level, i))
+            if (holds_refs(level, i, pt[i]))
                 put_entry_refs(pg, level, pt[i]);
         arch_unmap_frame(pt);
         return trace_validate(mfn, level, checked, rc);
     }
     for (i = 0; i < 512; i++) {
-        if (slot_is_guest(level, i))
-            pt[i] = adjust_entry(level, pt[i]);
-        else
-            pt[i] = arch_host_l4e(i);
+        uint64_t pte = pt[i];
+
+        if (holds_refs(level, i, pte))
+            pt[i] = adjust_entry(level, pte);
     }
+    if (level == 4)
+        for (i = HOST_L4_FIRST; i <= HOST_L4_LAST; i++)
+            pt[i] = arch_host_l4e(i);
     arch_unmap_frame(pt);
     return trace_validate(mfn, level, checked, 0);
 }
@@ -179,7 +193,7 @@ void mm_devalidate_table(struct page_info *pg, unsigned type)
 
     mm_tables_walked++;
     for (i = 0; i < 512; i++)
-        if (slot_is_guest(level, i))
+        if (holds_refs(level, i, pt[i]))
             put_entry_refs(pg, level, pt[i]);
     arch_unmap_frame(pt);
 }
