@@ -453,7 +453,17 @@ static int pv_traps_init(bool timer)
     if (rc)
         return (int)rc;
     trap_exit_target = (void *)pv_trap_exit;
-    rc = timer ? pv_timer_init() : 0;
+    if (!timer) {
+        /* No tick wanted: stop the 10 ms periodic timer every vCPU starts with, as Linux
+         * does.  Nothing is bound to it, but while it runs it falls due in the middle of
+         * long hypercalls and preempts them (a continuation the guest never asked for). */
+        rc = pv_hypercall(PVH_CPU, __HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 1,
+                          VCPUOP_stop_periodic_timer, 0, 0, 0, 0);
+        if (rc)
+            pvenv_report("pvops: the periodic timer runs on (%ld)\n", rc);
+        return 0;
+    }
+    rc = pv_timer_init();
     if (rc)
         pvenv_report("pvops: no timer event (%ld): scheduling is cooperative\n", rc);
     return 0;
