@@ -1,7 +1,10 @@
 /*
  * Names for what the records carry: hypercalls (public/xen.h), mmuext commands, pvops
- * hooks (PVX_HOOK_*), platforms and host events, so every output speaks the ABI's words.
+ * hooks (PVX_HOOK_*), platforms and host events, so every output speaks the ABI's words;
+ * and the two small helpers every module shares (an error message, a JSON string).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <public/pvx_trace.h>
 #include <public/xen.h>
@@ -110,4 +113,27 @@ const char *run_describe(const struct run *r, char *buf, size_t len)
                  b->flags & PVX_BLOB_BATCH ? "on" : "off",
                  r->host.present ? ", host records" : "");
     return buf;
+}
+
+int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void json_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
 }

@@ -12,17 +12,6 @@
 #include <unistd.h>
 #include "pvxtrace.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* s with every character outside [A-Za-z0-9_.+=, -] made '_', for data files and titles
  * (where it is written between double quotes). */
@@ -141,7 +130,7 @@ static int run_gnuplot(const char *dir, const char *script, char *err, size_t er
     pid_t pid = fork();
 
     if (pid < 0)
-        return fail(err, errlen, "cannot fork: %s", strerror(errno));
+        return errf(err, errlen, "cannot fork: %s", strerror(errno));
     if (pid == 0) {
         if (chdir(dir) != 0)
             _exit(126);
@@ -149,11 +138,11 @@ static int run_gnuplot(const char *dir, const char *script, char *err, size_t er
         _exit(127);
     }
     if (waitpid(pid, &status, 0) < 0)
-        return fail(err, errlen, "waiting for gnuplot: %s", strerror(errno));
+        return errf(err, errlen, "waiting for gnuplot: %s", strerror(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        return fail(err, errlen, "gnuplot not found (scripts/deps.sh installs gnuplot-nox)");
+        return errf(err, errlen, "gnuplot not found (scripts/deps.sh installs gnuplot-nox)");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return fail(err, errlen, "gnuplot failed on %s/%s", dir, script);
+        return errf(err, errlen, "gnuplot failed on %s/%s", dir, script);
     return 0;
 }
 
@@ -167,11 +156,11 @@ int plot_runs(const char *dir, const struct run *const *runs, const struct summa
 
         snprintf(path, sizeof(path), "%s/%s.dat", dir, fig->name);
         if (write_data(path, fig, runs, sums, n) != 0)
-            return fail(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+            return errf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         snprintf(script, sizeof(script), "%s.gp", fig->name);
         snprintf(path, sizeof(path), "%s/%s", dir, script);
         if (write_script(path, fig, n) != 0)
-            return fail(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+            return errf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         if (run_gnuplot(dir, script, err, errlen) != 0)
             return -1;
     }

@@ -72,6 +72,11 @@ const char *platform_name(uint32_t platform);      /* "native", "pvx", "Xen" */
 const char *mmuext_name(unsigned cmd);
 const char *host_event_name(uint32_t event);       /* "hypercall", "pin", ... */
 const char *run_describe(const struct run *r, char *buf, size_t len);  /* "pvx, batch on" */
+/* Format an error message into err (errlen bytes) and return -1. */
+int errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* s as the inside of a JSON string (quotes, backslashes and control characters escaped). */
+void json_escape(FILE *out, const char *s);
 
 /* analyze.c: the per-operation figures of one run's workloads. */
 enum metric {

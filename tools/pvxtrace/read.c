@@ -14,17 +14,6 @@
 #define CPU_CHANGE_HEADER (TRC_TRACE_CPU_CHANGE | 2U << TRACE_EXTRA_SHIFT)
 #define PAGE 4096u
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -67,18 +56,18 @@ static int parse_guest(const char *name, const uint8_t *p, size_t len, size_t ba
         unsigned kind;
 
         if (left < 2)
-            return fail(err, errlen, "%s: truncated: guest record at offset %zu has %zu of "
+            return errf(err, errlen, "%s: truncated: guest record at offset %zu has %zu of "
                         "its first 2 bytes", name, base + off, left);
         kind = p[off];
         size = (size_t)p[off + 1] * 8;
         if (size == 0)
-            return fail(err, errlen, "%s: corrupt: guest record of size 0 at offset %zu",
+            return errf(err, errlen, "%s: corrupt: guest record of size 0 at offset %zu",
                         name, base + off);
         if (size > left)
-            return fail(err, errlen, "%s: truncated: guest record at offset %zu needs %zu "
+            return errf(err, errlen, "%s: truncated: guest record at offset %zu needs %zu "
                         "bytes, %zu left", name, base + off, size, left);
         if (off / PAGE != (off + size - 1) / PAGE)
-            return fail(err, errlen, "%s: corrupt: guest record at offset %zu crosses a "
+            return errf(err, errlen, "%s: corrupt: guest record at offset %zu crosses a "
                         "page boundary", name, base + off);
         if (kind == PVX_REC_PAD) {
             off += size;
@@ -88,14 +77,14 @@ static int parse_guest(const char *name, const uint8_t *p, size_t len, size_t ba
                       sizeof(struct pvx_trec_hypercall) :
                       kind == PVX_REC_MARK ? sizeof(struct pvx_trec) + 8 : sizeof(struct pvx_trec);
         if (size < need)
-            return fail(err, errlen, "%s: corrupt: guest record of kind %u at offset %zu is "
+            return errf(err, errlen, "%s: corrupt: guest record of kind %u at offset %zu is "
                         "%zu bytes, less than its %zu", name, kind, base + off, size, need);
         if (kind > PVX_REC_MARK) {           /* a kind this reader does not know: step over */
             off += size;
             continue;
         }
         if (!grow((void **)&r->g, &r->ng, &cap, sizeof(*r->g)))
-            return fail(err, errlen, "%s: out of memory", name);
+            return errf(err, errlen, "%s: out of memory", name);
         struct grec *g = &r->g[r->ng - 1];
         memset(g, 0, sizeof(*g));
         g->kind = (uint8_t)kind;
@@ -131,32 +120,32 @@ static int parse_xentrace(const char *name, const uint8_t *p, size_t len, size_t
         uint32_t cpu, bytes;
 
         if (len - off < 12)
-            return fail(err, errlen, "%s: truncated: xentrace window header at offset %zu "
+            return errf(err, errlen, "%s: truncated: xentrace window header at offset %zu "
                         "has %zu of its 12 bytes", name, base + off, len - off);
         if (get32(p + off) != CPU_CHANGE_HEADER)
-            return fail(err, errlen, "%s: corrupt: expected a TRC_TRACE_CPU_CHANGE record at "
+            return errf(err, errlen, "%s: corrupt: expected a TRC_TRACE_CPU_CHANGE record at "
                         "offset %zu, found header %#x", name, base + off, get32(p + off));
         cpu = get32(p + off + 4);
         bytes = get32(p + off + 8);
         off += 12;
         if (bytes > len - off)
-            return fail(err, errlen, "%s: truncated: xentrace window at offset %zu says %u "
+            return errf(err, errlen, "%s: truncated: xentrace window at offset %zu says %u "
                         "bytes, %zu left", name, base + off - 12, bytes, len - off);
         for (size_t end = off + bytes; off < end; ) {
             uint32_t hdr;
             size_t size;
 
             if (end - off < 4)
-                return fail(err, errlen, "%s: corrupt: xentrace record at offset %zu crosses "
+                return errf(err, errlen, "%s: corrupt: xentrace record at offset %zu crosses "
                             "the end of its window", name, base + off);
             hdr = get32(p + off);
             size = 4 + (hdr & TRC_HD_CYCLE_FLAG ? 8 : 0) +
                    4 * ((hdr >> TRACE_EXTRA_SHIFT) & TRACE_EXTRA_MAX);
             if (size > end - off)
-                return fail(err, errlen, "%s: corrupt: xentrace record at offset %zu needs %zu "
+                return errf(err, errlen, "%s: corrupt: xentrace record at offset %zu needs %zu "
                             "bytes, its window has %zu", name, base + off, size, end - off);
             if (!grow((void **)&r->h, &r->nh, &cap, sizeof(*r->h)))
-                return fail(err, errlen, "%s: out of memory", name);
+                return errf(err, errlen, "%s: out of memory", name);
             struct hrec *h = &r->h[r->nh - 1];
             const uint8_t *q = p + off + 4;
             memset(h, 0, sizeof(*h));
@@ -175,7 +164,7 @@ static int parse_xentrace(const char *name, const uint8_t *p, size_t len, size_t
     }
     r->xentrace = malloc(len ? len : 1);
     if (r->xentrace == NULL)
-        return fail(err, errlen, "%s: out of memory", name);
+        return errf(err, errlen, "%s: out of memory", name);
     memcpy(r->xentrace, p, len);
     r->xentrace_len = len;
     return 0;
@@ -220,32 +209,32 @@ static int parse_capture(const char *name, const uint8_t *buf, size_t len, struc
             break;                       /* what is left is not pvx's */
         off = (size_t)(m - buf);
         if (len - off < hsize)
-            return fail(err, errlen, "%s: truncated: blob header at offset %zu has %zu of its "
+            return errf(err, errlen, "%s: truncated: blob header at offset %zu has %zu of its "
                         "%zu bytes", name, off, len - off, hsize);
         version = get32(m + 8);
         kind = get32(m + 12);
         size = get64(m + 16);
         if (version != PVX_TRACE_VERSION)
-            return fail(err, errlen, "%s: blob at offset %zu is format version %u; this reader "
+            return errf(err, errlen, "%s: blob at offset %zu is format version %u; this reader "
                         "knows version %u", name, off, version, PVX_TRACE_VERSION);
         if (size > len - off - hsize)
-            return fail(err, errlen, "%s: truncated: blob at offset %zu says %llu bytes of "
+            return errf(err, errlen, "%s: truncated: blob at offset %zu says %llu bytes of "
                         "records, %zu follow", name, off, (unsigned long long)size,
                         len - off - hsize);
         if (kind == PVX_TRACE_GUEST) {
             if (r->guest.present)
-                return fail(err, errlen, "%s: a second guest blob at offset %zu", name, off);
+                return errf(err, errlen, "%s: a second guest blob at offset %zu", name, off);
             blob_info(&r->guest, m);
             if (parse_guest(name, m + hsize, size, off + hsize, r, err, errlen) != 0)
                 return -1;
         } else if (kind == PVX_TRACE_HOST) {
             if (r->host.present)
-                return fail(err, errlen, "%s: a second host blob at offset %zu", name, off);
+                return errf(err, errlen, "%s: a second host blob at offset %zu", name, off);
             blob_info(&r->host, m);
             if (parse_xentrace(name, m + hsize, size, off + hsize, r, err, errlen) != 0)
                 return -1;
         } else {
-            return fail(err, errlen, "%s: blob at offset %zu is of unknown kind %u", name, off,
+            return errf(err, errlen, "%s: blob at offset %zu is of unknown kind %u", name, off,
                         kind);
         }
         off += hsize + size;
@@ -265,9 +254,9 @@ int run_parse(const char *name, const uint8_t *buf, size_t len, struct run *r, c
         *dot = '\0';
 
     if (len == 0)
-        return fail(err, errlen, "%s: empty file: no trace in it", name);
+        return errf(err, errlen, "%s: empty file: no trace in it", name);
     if (len < 8 && memcmp(buf, PVX_TRACE_MAGIC, len) == 0)
-        return fail(err, errlen, "%s: truncated: %zu bytes, the start of a blob header",
+        return errf(err, errlen, "%s: truncated: %zu bytes, the start of a blob header",
                     name, len);
     if (len >= 8 && memcmp(buf, PVX_TRACE_MAGIC, 8) == 0) {
         if (parse_capture(name, buf, len, r, err, errlen) != 0)
@@ -282,12 +271,12 @@ int run_parse(const char *name, const uint8_t *buf, size_t len, struct run *r, c
         char bytes[32] = "";
         for (size_t i = 0; i < len && i < 4; i++)
             snprintf(bytes + 3 * i, sizeof(bytes) - 3 * i, "%02x ", buf[i]);
-        return fail(err, errlen, "%s: not a pvx trace: it starts with %s(neither the %s magic "
+        return errf(err, errlen, "%s: not a pvx trace: it starts with %s(neither the %s magic "
                     "of a debug-console capture nor a xentrace TRC_TRACE_CPU_CHANGE record)",
                     name, bytes, PVX_TRACE_MAGIC);
     }
     if (!r->guest.present && !r->host.present)
-        return fail(err, errlen, "%s: no trace blob in it", name);
+        return errf(err, errlen, "%s: no trace blob in it", name);
     return 0;
 }
 
@@ -300,14 +289,14 @@ int run_load(const char *path, struct run *r, char *err, size_t errlen)
 
     memset(r, 0, sizeof(*r));
     if (f == NULL)
-        return fail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     do {
         if (cap - len < 65536) {
             uint8_t *p = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
             if (p == NULL) {
                 free(buf);
                 fclose(f);
-                return fail(err, errlen, "%s: out of memory", path);
+                return errf(err, errlen, "%s: out of memory", path);
             }
             buf = p;
         }
@@ -317,7 +306,7 @@ int run_load(const char *path, struct run *r, char *err, size_t errlen)
     if (ferror(f)) {
         free(buf);
         fclose(f);
-        return fail(err, errlen, "%s: read error", path);
+        return errf(err, errlen, "%s: read error", path);
     }
     fclose(f);
     rc = run_parse(path, buf, len, r, err, errlen);
@@ -343,11 +332,11 @@ int run_write_xentrace(const struct run *r, const char *path, char *err, size_t 
     FILE *f;
 
     if (r->xentrace == NULL)
-        return fail(err, errlen, "%s: no host records (a guest-only trace)", r->path);
+        return errf(err, errlen, "%s: no host records (a guest-only trace)", r->path);
     f = fopen(path, "wb");
     if (f == NULL)
-        return fail(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        return errf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
     if (fwrite(r->xentrace, 1, r->xentrace_len, f) != r->xentrace_len || fclose(f) != 0)
-        return fail(err, errlen, "%s: write error", path);
+        return errf(err, errlen, "%s: write error", path);
     return 0;
 }

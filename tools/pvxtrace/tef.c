@@ -22,25 +22,12 @@ static double us(uint64_t tsc)
 }
 
 
-/* A name from the trace (a workload's is the guest's text), as a JSON string's inside. */
-static void escaped(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-}
 
 static void event(FILE *out, bool *first, const char *name, const char *cat, char ph,
                   uint64_t ts, uint64_t dur, int pid, int tid, const char *args)
 {
     fprintf(out, "%s\n  {\"name\": \"", *first ? "" : ",");
-    escaped(out, name);
+    json_escape(out, name);
     fprintf(out, "\", \"cat\": \"%s\", \"ph\": \"%c\", \"ts\": %.3f, ", cat, ph, us(ts));
     if (ph == 'X')
         fprintf(out, "\"dur\": %.3f, ", (double)dur / 1000.0);
@@ -54,7 +41,7 @@ static void meta(FILE *out, bool *first, const char *what, int pid, int tid, con
 {
     fprintf(out, "%s\n  {\"name\": \"%s\", \"ph\": \"M\", \"pid\": %d, \"tid\": %d, "
             "\"args\": {\"name\": \"", *first ? "" : ",", what, pid, tid);
-    escaped(out, name);
+    json_escape(out, name);
     fputs("\"}}", out);
     *first = false;
 }
