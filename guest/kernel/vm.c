@@ -140,9 +140,19 @@ struct mm *mm_new(void)
     return mm;
 }
 
-/* Visit every present user leaf of mm: fn(mm, va, entry pointer, arg). */
-static void for_each_pte(struct mm *mm, void (*fn)(struct mm *, uint64_t, pteval_t *, void *),
-                         void *arg)
+/*
+ * The user part of mm's tree, depth first: leaf(mm, va, entry, arg) for every present L1
+ * entry, and table(mm, table's frame, level, arg) for every table below the pgd after its
+ * own entries (bottom up, so a table may be released there).  Either may be NULL.
+ */
+struct tree_visit {
+    void (*leaf)(struct mm *mm, uint64_t va, pteval_t *e, void *arg);
+    void (*table)(struct mm *mm, pfn_t table, unsigned level, void *arg);
+    void *arg;
+};
+
+static inline __attribute__((always_inline)) void walk_user_tree(struct mm *mm,
+                                                                 const struct tree_visit *v)
 {
     for (unsigned i4 = 0; i4 < PGD_USER_SLOTS; i4++) {
         if (!(mm->pv.pgd[i4] & PTE_P))
@@ -158,12 +168,26 @@ static void for_each_pte(struct mm *mm, void (*fn)(struct mm *, uint64_t, pteval
                 pteval_t *l1 = table_of(l2[i2]);
                 uint64_t base = ((uint64_t)i4 << 39) | ((uint64_t)i3 << 30) |
                                 ((uint64_t)i2 << 21);
-                for (unsigned i1 = 0; i1 < PT_ENTRIES; i1++)
-                    if (l1[i1] & PTE_P)
-                        fn(mm, base | ((uint64_t)i1 << 12), &l1[i1], arg);
+                if (v->leaf)
+                    for (unsigned i1 = 0; i1 < PT_ENTRIES; i1++)
+                        if (l1[i1] & PTE_P)
+                            v->leaf(mm, base | ((uint64_t)i1 << 12), &l1[i1], v->arg);
+                if (v->table)
+                    v->table(mm, virt_to_pfn(l1), 1, v->arg);
             }
+            if (v->table)
+                v->table(mm, virt_to_pfn(l2), 2, v->arg);
         }
+        if (v->table)
+            v->table(mm, virt_to_pfn(l3), 3, v->arg);
     }
+}
+
+/* Visit every present user leaf of mm: fn(mm, va, entry pointer, arg). */
+static void for_each_pte(struct mm *mm, void (*fn)(struct mm *, uint64_t, pteval_t *, void *),
+                         void *arg)
+{
+    walk_user_tree(mm, &(struct tree_visit){ .leaf = fn, .arg = arg });
 }
 
 struct fork_state {
@@ -217,30 +241,17 @@ static void put_pte(struct mm *mm, uint64_t va, pteval_t *e, void *arg)
     frame_put(mfn_to_pfn(pte_mfn(*e)));
 }
 
-/* Release the user tables of an unpinned tree, bottom up. */
-static void free_tables(struct mm *mm)
+/* One user table of an unpinned tree, after its entries: back to ordinary memory. */
+static void release_table(struct mm *mm, pfn_t table, unsigned level, void *arg)
 {
-    for (unsigned i4 = 0; i4 < PGD_USER_SLOTS; i4++) {
-        if (!(mm->pv.pgd[i4] & PTE_P))
-            continue;
-        pteval_t *l3 = table_of(mm->pv.pgd[i4]);
-        for (unsigned i3 = 0; i3 < PT_ENTRIES; i3++) {
-            if (!(l3[i3] & PTE_P))
-                continue;
-            pteval_t *l2 = table_of(l3[i3]);
-            for (unsigned i2 = 0; i2 < PT_ENTRIES; i2++) {
-                if (!(l2[i2] & PTE_P))
-                    continue;
-                pfn_t p1 = virt_to_pfn(table_of(l2[i2]));
-                pvops->release_pte(&mm->pv, p1);
-                frame_put(p1);
-            }
-            pvops->release_pmd(&mm->pv, virt_to_pfn(l2));
-            frame_put(virt_to_pfn(l2));
-        }
-        pvops->release_pud(&mm->pv, virt_to_pfn(l3));
-        frame_put(virt_to_pfn(l3));
-    }
+    (void)arg;
+    if (level == 1)
+        pvops->release_pte(&mm->pv, table);
+    else if (level == 2)
+        pvops->release_pmd(&mm->pv, table);
+    else
+        pvops->release_pud(&mm->pv, table);
+    frame_put(table);
 }
 
 void mm_destroy(struct mm *mm)
@@ -252,7 +263,7 @@ void mm_destroy(struct mm *mm)
     }
     pvops->exit_mmap(&mm->pv);          /* unpinned: the tree is ordinary memory again */
     for_each_pte(mm, put_pte, NULL);
-    free_tables(mm);
+    walk_user_tree(mm, &(struct tree_visit){ .table = release_table });
     pfn_t pgd = virt_to_pfn(mm->pv.pgd);
     pvops->pgd_free(&mm->pv);
     frame_put(pgd);
