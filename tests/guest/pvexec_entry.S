@@ -563,13 +563,16 @@ k_unmask_xenver_at:
 
 /* cpuid of leaf a0 (subleaf 0) into uint32_t out[4] = a1; the forced-emulation form and the
  * plain instruction. */
-    KSNIP k_cpuid_forced
+.macro CPUID_SNIP name, forced
+    KSNIP \name
     pushq %rbx
     movq %rsi, %r8
     movl %edi, %eax
     xorl %ecx, %ecx
-k_cpuid_forced_at:
+\name\()_at:
+    .if \forced
     .byte 0x0f, 0x0b, 0x78, 0x65, 0x6e /* ud2; .ascii "xen" */
+    .endif
     cpuid
     movl %eax, 0(%r8)
     movl %ebx, 4(%r8)
@@ -578,20 +581,9 @@ k_cpuid_forced_at:
     popq %rbx
     xorl %eax, %eax
     ret
-    KSNIP k_cpuid
-    pushq %rbx
-    movq %rsi, %r8
-    movl %edi, %eax
-    xorl %ecx, %ecx
-k_cpuid_at:
-    cpuid
-    movl %eax, 0(%r8)
-    movl %ebx, 4(%r8)
-    movl %ecx, 8(%r8)
-    movl %edx, 12(%r8)
-    popq %rbx
-    xorl %eax, %eax
-    ret
+.endm
+    CPUID_SNIP k_cpuid_forced, 1
+    CPUID_SNIP k_cpuid, 0
 
 /* ---- User-mode snippets: position independent, mapped at USER_CODE_VA ---- */
 
