@@ -6,6 +6,18 @@
 #include <public/errno.h>
 #include "arch/x86/x86.h"
 
+/* Copy %rdx bytes from %rsi to %rdi: eight at a time (label 1), then the 0-7 left (label
+ * 2), for the callers' exception-table entries.  On a fault %rcx holds what was left of
+ * the loop that faulted. */
+.macro COPY_WORDS_THEN_BYTES
+    mov     %rdx, %rcx
+    shr     $3, %rcx
+1:  rep movsq
+    mov     %edx, %ecx
+    and     $7, %ecx
+2:  rep movsb
+.endm
+
 /*
  * size_t arch_copy_fixup(void *dst, const void *src, size_t len): copy len bytes, eight at a
  * time (rep movsq), then the remaining 0-7 (rep movsb); returns how many bytes were NOT
@@ -16,12 +28,7 @@
     .globl arch_copy_fixup
     .hidden arch_copy_fixup
 arch_copy_fixup:
-    mov     %rdx, %rcx
-    shr     $3, %rcx
-1:  rep movsq
-    mov     %edx, %ecx
-    and     $7, %ecx
-2:  rep movsb
+    COPY_WORDS_THEN_BYTES
 3:  mov     %rcx, %rax
     ret
 4:  and     $7, %edx
@@ -44,12 +51,7 @@ arch_copy_fixup:
     .globl \name
     .hidden \name
 \name:
-    mov     %rdx, %rcx
-    shr     $3, %rcx
-1:  rep movsq
-    mov     %edx, %ecx
-    and     $7, %ecx
-2:  rep movsb
+    COPY_WORDS_THEN_BYTES
     xor     %eax, %eax
     ret
 3:  mov     $-XEN_EFAULT, %eax
